@@ -1,0 +1,39 @@
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app shelter
+STAMP := $(VENV)/.installed
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard shelter/translations/*/LC_MESSAGES/messages.po))
+
+.PHONY: run test lint format messages translations serve
+
+run: $(STAMP) translations
+	$(FLASK) setup
+	$(FLASK) run --debug --host 127.0.0.1 --port 5000
+
+test: $(STAMP) translations
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Extract the strings to translate and merge them into every catalogue.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o messages.pot . >/dev/null
+	$(BIN)/pybabel update --quiet -N -i messages.pot -d shelter/translations
+
+translations: $(CATALOGUES)
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile -f -i $< -o $@
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test,dev]'
+	touch $@

@@ -1,0 +1,50 @@
+"""Shelter: hosting nights, guest stays and volunteer shifts for a citizens' collective."""
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application: config layers, extensions, blueprints and commands."""
+    from shelter import cli, database, errors, i18n, navigation, security
+    from shelter.configure import instance_path_for, load_config
+    from shelter.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path_for(config)),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    load_config(app, config)
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    # The login check must run before the CSRF check, so that an anonymous POST is
+    # sent to the login page rather than answered with a CSRF error.
+    security.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.init_app(app)
+    navigation.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    _register_blueprints(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from shelter.admin import bp as admin_bp
+    from shelter.auth import bp as auth_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)

@@ -1,0 +1,105 @@
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from shelter.admin import bp, queries
+from shelter.admin.forms import ConfirmForm, InviteForm, RoleForm
+from shelter.auth import services as accounts
+from shelter.domain import DomainError
+from shelter.extensions import db
+from shelter.i18n import gettext as _
+from shelter.models import User
+from shelter.security import coordinator_required
+
+
+def _user_or_404(user_id: int) -> User:
+    return db.session.get(User, user_id) or abort(404)
+
+
+def _render_users(form: InviteForm, status: int = 200):
+    return render_template(
+        "admin/users.html",
+        users=queries.all_users(),
+        form=form,
+        role_form=RoleForm(),
+        confirm_form=ConfirmForm(),
+    ), status
+
+
+@bp.get("/comptes")
+@coordinator_required
+def users():
+    return _render_users(InviteForm())
+
+
+@bp.post("/comptes")
+@coordinator_required
+def invite():
+    form = InviteForm()
+    if not form.validate_on_submit():
+        return _render_users(form, 400)
+    try:
+        user = accounts.invite(
+            form.email.data, form.name.data, form.role.data, form.language.data, current_user
+        )
+    except DomainError as error:
+        form.email.errors.append(str(error.message))
+        return _render_users(form, 409)
+    db.session.commit()
+    flash(_("Invitation envoyée à %(email)s.", email=user.email), "success")
+    return redirect(url_for("admin.users"))
+
+
+def _apply(user_id: int, form, action) -> object:
+    """Validate ``form``, run ``action(user)`` and commit; flash a refusal instead."""
+    user = _user_or_404(user_id)
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        action(user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("admin.users")), 409
+    db.session.commit()
+    flash(_("Compte de %(name)s mis à jour.", name=user.name), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/comptes/<int:user_id>/role")
+@coordinator_required
+def change_role(user_id: int):
+    form = RoleForm()
+    return _apply(user_id, form, lambda user: accounts.set_role(user, form.role.data, current_user))
+
+
+@bp.post("/comptes/<int:user_id>/desactiver")
+@coordinator_required
+def deactivate(user_id: int):
+    return _apply(
+        user_id, ConfirmForm(), lambda user: accounts.set_active(user, False, current_user)
+    )
+
+
+@bp.post("/comptes/<int:user_id>/reactiver")
+@coordinator_required
+def reactivate(user_id: int):
+    return _apply(
+        user_id, ConfirmForm(), lambda user: accounts.set_active(user, True, current_user)
+    )
+
+
+@bp.post("/comptes/<int:user_id>/reinviter")
+@coordinator_required
+def resend_invitation(user_id: int):
+    def resend(user: User) -> None:
+        if user.has_password or not user.active:
+            raise DomainError(_("Ce compte n'attend pas d'invitation."))
+        accounts.send_invitation(user, current_user)
+
+    return _apply(user_id, ConfirmForm(), resend)
+
+
+@bp.get("/journal")
+@coordinator_required
+def audit_log():
+    return render_template("admin/audit_log.html", entries=queries.recent_audit_entries())

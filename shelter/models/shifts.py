@@ -1,0 +1,125 @@
+"""Shift types, the shifts of each night and the volunteers signed up for them."""
+
+from datetime import datetime, time
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, Time, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from shelter.extensions import db
+from shelter.models.base import Timestamped, UTCDateTime, utcnow
+from shelter.models.nights import Night, NightStatus
+from shelter.models.users import User
+
+
+class ShiftType(Timestamped, db.Model):
+    """A kind of shift (meal, evening and night, morning); an end before the start is next day."""
+
+    __tablename__ = "shift_types"
+    __table_args__ = (
+        CheckConstraint("min_volunteers >= 0", name="min_not_negative"),
+        CheckConstraint("max_volunteers >= 1", name="max_positive"),
+        CheckConstraint("min_volunteers <= max_volunteers", name="min_le_max"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
+    description: Mapped[str] = mapped_column(Text, default="")
+    start_time: Mapped[time] = mapped_column(Time)
+    end_time: Mapped[time] = mapped_column(Time)
+    min_volunteers: Mapped[int] = mapped_column(default=1)
+    max_volunteers: Mapped[int] = mapped_column(default=2)
+    position: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    @property
+    def ends_next_day(self) -> bool:
+        return self.end_time <= self.start_time
+
+    def __repr__(self) -> str:
+        return f"<ShiftType {self.id}>"
+
+
+class Shift(Timestamped, db.Model):
+    """One shift of one night, with its own times (stored in UTC) and limits."""
+
+    __tablename__ = "shifts"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("min_volunteers >= 0", name="min_not_negative"),
+        CheckConstraint("min_volunteers <= max_volunteers", name="min_le_max"),
+        # Services keep ``signup_count`` equal to the number of sign-ups; the database
+        # refuses a shift over its maximum.
+        CheckConstraint(
+            "signup_count >= 0 AND signup_count <= max_volunteers", name="within_maximum"
+        ),
+        CheckConstraint("status IN ('planned', 'cancelled')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    night_id: Mapped[int] = mapped_column(ForeignKey("nights.id", ondelete="CASCADE"), index=True)
+    shift_type_id: Mapped[int | None] = mapped_column(
+        ForeignKey("shift_types.id", ondelete="SET NULL")
+    )
+    name: Mapped[str] = mapped_column(String(60))
+    description: Mapped[str] = mapped_column(Text, default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    min_volunteers: Mapped[int]
+    max_volunteers: Mapped[int]
+    signup_count: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(20), default=NightStatus.PLANNED)
+    sequence: Mapped[int] = mapped_column(default=0)
+
+    night: Mapped[Night] = relationship(back_populates="shifts")
+    shift_type: Mapped[ShiftType | None] = relationship()
+    signups: Mapped[list["SignUp"]] = relationship(
+        back_populates="shift",
+        order_by="SignUp.created_at, SignUp.id",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == NightStatus.CANCELLED
+
+    @property
+    def is_covered(self) -> bool:
+        return self.signup_count >= self.min_volunteers
+
+    @property
+    def missing(self) -> int:
+        return max(0, self.min_volunteers - self.signup_count)
+
+    @property
+    def free_spots(self) -> int:
+        return self.max_volunteers - self.signup_count
+
+    @property
+    def is_full(self) -> bool:
+        return self.signup_count >= self.max_volunteers
+
+    @property
+    def is_past(self) -> bool:
+        return self.starts_at <= utcnow()
+
+    def __repr__(self) -> str:
+        return f"<Shift {self.id}>"
+
+
+class SignUp(db.Model):
+    """A volunteer on a shift."""
+
+    __tablename__ = "signups"
+    __table_args__ = (UniqueConstraint("shift_id", "user_id", name="uq_signups_shift_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shift_id: Mapped[int] = mapped_column(ForeignKey("shifts.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    shift: Mapped[Shift] = relationship(back_populates="signups")
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<SignUp {self.id}>"

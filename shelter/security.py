@@ -1,0 +1,121 @@
+"""Access rules, security headers and safe redirects."""
+
+from collections.abc import Callable
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import Flask, abort, current_app, g, request, session
+from flask_login import current_user
+
+from shelter.extensions import db, login_manager
+from shelter.i18n import lazy_gettext as _l
+from shelter.models import User
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "img-src 'self' data:",
+        "style-src 'self'",
+        "script-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def public(view: Callable) -> Callable:
+    """Mark a view as reachable without logging in."""
+    view.shelter_public = True
+    return view
+
+
+def coordinator_required(view: Callable) -> Callable:
+    """Answer 403 to anybody but a coordinator."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if not current_user.is_coordinator:
+            abort(403)
+        return view(*args, **kwargs)
+
+    wrapper.shelter_role = "coordinator"
+    return wrapper
+
+
+def is_public_endpoint(app: Flask, endpoint: str | None) -> bool:
+    if endpoint is None or endpoint == "static":
+        return True
+    view = app.view_functions.get(endpoint)
+    return bool(getattr(view, "shelter_public", False))
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Return ``target`` when it is a path on this site, else ``fallback``."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or any(ord(char) < 32 for char in target):
+        return fallback
+    return target
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Connecte-toi pour voir cette page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user)
+
+    @app.before_request
+    def require_login():
+        if is_public_endpoint(current_app, request.endpoint):
+            return None
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return None
+
+    @app.teardown_request
+    def forget_request_state(_error):
+        # Flask-Login and Flask-Babel cache the user and the locale on ``g``, which outlives
+        # the request when an app context was already pushed (scripts, tests): never let
+        # the next request reuse them.
+        g.pop("_login_user", None)
+        g.pop("_flask_babel", None)
+
+    @app.after_request
+    def add_security_headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if "Cache-Control" not in response.headers and _has_logged_in_user():
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+def _has_logged_in_user() -> bool:
+    # Avoid loading the user for anonymous requests (static files, public pages).
+    return "_user_id" in session and current_user.is_authenticated
+
+
+def load_user(user_key: str) -> User | None:
+    """Load the session's user, refusing a session older than the user's last logout."""
+    user_id, _, version = user_key.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user

@@ -1,0 +1,39 @@
+// Progressive enhancement only: every page works without this file.
+(function () {
+  "use strict";
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) {
+      return;
+    }
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    if (!source) {
+      return;
+    }
+    var text = source.value !== undefined ? source.value : source.textContent;
+    var done = function () {
+      var label = button.getAttribute("data-copied");
+      if (label) {
+        var original = button.textContent;
+        button.textContent = label;
+        window.setTimeout(function () { button.textContent = original; }, 2000);
+      }
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () { source.select && source.select(); });
+    } else if (source.select) {
+      source.select();
+      document.execCommand("copy");
+      done();
+    }
+  });
+})();

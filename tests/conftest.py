@@ -1,0 +1,178 @@
+"""Fixtures: the app on a fresh database per test, a real SMTP server, users of each role."""
+
+import os
+import socket
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from shelter import ROOT, create_app
+from shelter.extensions import db
+from tests.factories import make_user
+
+TRANSLATIONS = ROOT / "shelter" / "translations"
+TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-for-production"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Mailbox:
+    """Collects what the SMTP server receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append(message)
+        return "250 Message accepted"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [message for message in self.messages if address in message["To"]]
+
+    @staticmethod
+    def body(message: EmailMessage) -> str:
+        return message.get_body(("plain",)).get_content()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogues():
+    """Compile the translation catalogues, so that a bare ``pytest`` sees the current ones."""
+    for po_path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
+        with po_path.open("rb") as po_file:
+            catalogue = read_po(po_file)
+        with po_path.with_suffix(".mo").open("wb") as mo_file:
+            write_mo(mo_file, catalogue)
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    mailbox = Mailbox()
+    port = free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield mailbox, port
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server) -> Mailbox:
+    mailbox, _ = smtp_server
+    mailbox.messages.clear()
+    return mailbox
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("SHELTER_TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'shelter-test.sqlite'}"
+
+
+def make_config(database_url: str, instance_path: Path, **overrides) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": TEST_SECRET_KEY,
+        "DATABASE_URL": database_url,
+        "INSTANCE_PATH": str(instance_path),
+        "SESSION_COOKIE_SECURE": False,
+        "WTF_CSRF_ENABLED": False,
+        "BASE_URL": "http://shelter.test",
+        "RATELIMIT_ENABLED": False,
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture(scope="session")
+def migrated_database(database_url, tmp_path_factory) -> str:
+    """Build the schema once per run, through the migrations."""
+    app = create_app(make_config(database_url, tmp_path_factory.mktemp("instance")))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return database_url
+
+
+def empty_database() -> None:
+    tables = db.metadata.sorted_tables
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{table.name}"' for table in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def app_config(migrated_database, tmp_path, smtp_server) -> dict:
+    """The test app's settings; a test may change them before asking for ``app``."""
+    _, port = smtp_server
+    return make_config(
+        migrated_database,
+        tmp_path / "instance",
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=port,
+    )
+
+
+@pytest.fixture
+def app(app_config):
+    app = create_app(app_config)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        empty_database()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def login_as(client, user) -> None:
+    """Put ``user`` in the client's session, as the login form would."""
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+
+
+@pytest.fixture
+def coordinator(app):
+    return make_user(role="coordinator", name="Camille", email="camille@example.org")
+
+
+@pytest.fixture
+def volunteer(app):
+    return make_user(role="volunteer", name="Alex", email="alex@example.org")
+
+
+@pytest.fixture
+def other_volunteer(app):
+    return make_user(role="volunteer", name="Sam", email="sam@example.org")
+
+
+@pytest.fixture
+def coordinator_client(client, coordinator):
+    login_as(client, coordinator)
+    return client
+
+
+@pytest.fixture
+def volunteer_client(client, volunteer):
+    login_as(client, volunteer)
+    return client

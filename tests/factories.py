@@ -1,0 +1,140 @@
+"""Factories: build rows with sensible defaults, committed, ready for a request."""
+
+import itertools
+from datetime import date, datetime, time, timedelta
+from functools import cache
+
+from werkzeug.security import generate_password_hash
+
+from shelter.extensions import db
+from shelter.models import BRUSSELS, Night, Place, Shift, ShiftType, SignUp, Stay, User
+
+DEFAULT_PASSWORD = "une phrase de passe solide"
+_counter = itertools.count(1)
+
+
+@cache
+def _default_password_hash() -> str:
+    return generate_password_hash(DEFAULT_PASSWORD)
+
+
+def make_user(
+    role: str = "volunteer",
+    name: str | None = None,
+    email: str | None = None,
+    password: str | None = DEFAULT_PASSWORD,
+    active: bool = True,
+    language: str = "fr",
+) -> User:
+    number = next(_counter)
+    user = User(
+        email=email or f"person{number}@example.org",
+        name=name or f"Person {number}",
+        role=role,
+        active=active,
+        language=language,
+    )
+    if password == DEFAULT_PASSWORD:
+        user.password_hash = _default_password_hash()
+    elif password is not None:
+        user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def make_place(name: str = "La Maison", beds: int = 10, address: str = "Rue Test 1") -> Place:
+    place = Place(name=name, beds=beds, address=address, notes="Clés chez Camille")
+    db.session.add(place)
+    db.session.commit()
+    return place
+
+
+def make_shift_type(
+    name: str = "Repas",
+    start: time = time(18, 0),
+    end: time = time(21, 0),
+    minimum: int = 2,
+    maximum: int = 3,
+    position: int = 0,
+) -> ShiftType:
+    shift_type = ShiftType(
+        name=name,
+        start_time=start,
+        end_time=end,
+        min_volunteers=minimum,
+        max_volunteers=maximum,
+        position=position,
+    )
+    db.session.add(shift_type)
+    db.session.commit()
+    return shift_type
+
+
+def local_instant(day: date, at: time) -> datetime:
+    return datetime.combine(day, at, BRUSSELS)
+
+
+def make_night(
+    day: date | None = None,
+    place: Place | None = None,
+    capacity: int | None = None,
+    shift_types: list[ShiftType] = (),
+    status: str = "planned",
+) -> Night:
+    """Build a night directly in the database, with one shift per given type."""
+    place = place or db.session.query(Place).first() or make_place()
+    day = day or date.today() + timedelta(days=7)
+    night = Night(
+        place=place,
+        date=day,
+        capacity=place.beds if capacity is None else capacity,
+        status=status,
+    )
+    for shift_type in shift_types:
+        end_day = day + timedelta(days=1) if shift_type.ends_next_day else day
+        night.shifts.append(
+            Shift(
+                shift_type=shift_type,
+                name=shift_type.name,
+                starts_at=local_instant(day, shift_type.start_time),
+                ends_at=local_instant(end_day, shift_type.end_time),
+                min_volunteers=shift_type.min_volunteers,
+                max_volunteers=shift_type.max_volunteers,
+                status=status,
+            )
+        )
+    db.session.add(night)
+    db.session.commit()
+    return night
+
+
+def make_stay(
+    night: Night, places: int = 1, nights: int = 1, alias: str = "Invité", note: str = ""
+) -> Stay:
+    """Record a stay directly (bypassing the booking service) and count its places."""
+    stay = Stay(
+        place_id=night.place_id,
+        arrival=night.date,
+        departure=night.date + timedelta(days=nights),
+        places=places,
+        alias=alias,
+        note=note,
+    )
+    db.session.add(stay)
+    for covered in db.session.query(Night).filter(
+        Night.place_id == night.place_id,
+        Night.date >= stay.arrival,
+        Night.date < stay.departure,
+    ):
+        covered.places_used += places
+    db.session.commit()
+    return stay
+
+
+def make_signup(shift: Shift, user: User) -> SignUp:
+    signup = SignUp(shift=shift, user=user)
+    shift.signup_count += 1
+    db.session.add(signup)
+    db.session.commit()
+    return signup

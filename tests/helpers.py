@@ -1,0 +1,28 @@
+"""Small helpers for reading pages and emails in tests."""
+
+import html
+import re
+
+CSRF_FIELD = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
+LINK = re.compile(r"https?://\S+")
+
+
+def csrf_token(html: str) -> str:
+    match = CSRF_FIELD.search(html)
+    assert match, "no CSRF token in the page"
+    return match.group(1) or match.group(2)
+
+
+def links_in(text: str) -> list[str]:
+    return LINK.findall(text)
+
+
+def path_of(url: str) -> str:
+    return "/" + url.split("://", 1)[1].split("/", 1)[1]
+
+
+def page(response) -> str:
+    """The response's text with HTML entities decoded, to compare with plain sentences."""
+    return html.unescape(response.text)
