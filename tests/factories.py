@@ -8,6 +8,7 @@ from werkzeug.security import generate_password_hash
 
 from shelter.extensions import db
 from shelter.models import BRUSSELS, Night, Place, Shift, ShiftType, SignUp, Stay, User
+from shelter.shifts.services import add_default_shifts
 
 DEFAULT_PASSWORD = "une phrase de passe solide"
 _counter = itertools.count(1)
@@ -91,19 +92,9 @@ def make_night(
         capacity=place.beds if capacity is None else capacity,
         status=status,
     )
-    for shift_type in shift_types:
-        end_day = day + timedelta(days=1) if shift_type.ends_next_day else day
-        night.shifts.append(
-            Shift(
-                shift_type=shift_type,
-                name=shift_type.name,
-                starts_at=local_instant(day, shift_type.start_time),
-                ends_at=local_instant(end_day, shift_type.end_time),
-                min_volunteers=shift_type.min_volunteers,
-                max_volunteers=shift_type.max_volunteers,
-                status=status,
-            )
-        )
+    add_default_shifts(night, shift_types)
+    for shift in night.shifts:
+        shift.status = status
     db.session.add(night)
     db.session.commit()
     return night
@@ -133,8 +124,8 @@ def make_stay(
 
 
 def make_signup(shift: Shift, user: User) -> SignUp:
-    signup = SignUp(shift=shift, user=user)
-    shift.signup_count += 1
+    signup = SignUp(shift_id=shift.id, user_id=user.id)
     db.session.add(signup)
+    shift.signup_count += 1
     db.session.commit()
     return signup

@@ -2,6 +2,9 @@
 
 import html
 import re
+from contextlib import contextmanager
+
+from sqlalchemy import event
 
 CSRF_FIELD = re.compile(
     r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
@@ -26,3 +29,18 @@ def path_of(url: str) -> str:
 def page(response) -> str:
     """The response's text with HTML entities decoded, to compare with plain sentences."""
     return html.unescape(response.text)
+
+
+@contextmanager
+def count_queries(engine):
+    """Count the SQL statements sent through ``engine`` inside the block."""
+    statements: list[str] = []
+
+    def before_execute(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", before_execute)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", before_execute)
