@@ -1,21 +1,31 @@
 """Command-line tools: ``flask --app shelter <command>``."""
 
+from pathlib import Path
+
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
+from shelter import backup
 from shelter.auth.services import find_user_by_email, normalise_email
-from shelter.demo import load_demo_data
+from shelter.demo import DEMO_ACCOUNTS, load_demo_data
+from shelter.deploy import CRON_LINES, deployment_checks
 from shelter.extensions import db
 from shelter.models import Role, User
 from shelter.passwords import password_problem
 
 
 def init_app(app: Flask) -> None:
-    app.cli.add_command(setup_command)
-    app.cli.add_command(demo_command)
-    app.cli.add_command(create_user_command)
+    for command in (
+        setup_command,
+        demo_command,
+        create_user_command,
+        check_deploy_command,
+        backup_command,
+        restore_command,
+    ):
+        app.cli.add_command(command)
 
 
 def _print_demo_logins(accounts) -> None:
@@ -33,9 +43,7 @@ def setup_command() -> None:
         db.session.commit()
         click.echo("Empty database: demo data loaded.")
         _print_demo_logins(accounts)
-    elif find_user_by_email("coordination@demo.example.org") is not None:
-        from shelter.demo import DEMO_ACCOUNTS
-
+    elif find_user_by_email(DEMO_ACCOUNTS[0].email) is not None:
         _print_demo_logins(DEMO_ACCOUNTS)
     else:
         click.echo("Database ready.")
@@ -70,3 +78,56 @@ def create_user_command(email: str, name: str, role: str, language: str) -> None
     db.session.add(user)
     db.session.commit()
     click.echo(f"Created {role} account {email}.")
+
+
+@click.command("check-deploy")
+def check_deploy_command() -> None:
+    """Check that this configuration is fit for production; exit 1 when it is not."""
+    checks = deployment_checks(current_app)
+    for check in checks:
+        click.echo(f"[{check.label:>4}] {check.name}: {check.detail}")
+    click.echo("Cron jobs to install (as the app's user, in its directory):")
+    for line in CRON_LINES:
+        click.echo(f"       {line}")
+    if any(not check.ok and check.blocking for check in checks):
+        raise click.ClickException("not ready for production (see FAIL above)")
+
+
+def _passphrase(confirm: bool) -> str:
+    return click.prompt("Passphrase", hide_input=True, confirmation_prompt=confirm)
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--encrypt", is_flag=True, help="Encrypt the backup with a passphrase.")
+def backup_command(path: Path, encrypt: bool) -> None:
+    """Write a consistent copy of the database to PATH (safe while the app runs)."""
+    passphrase = _passphrase(confirm=True) if encrypt else None
+    try:
+        backup.backup(backup.current_url(), path, passphrase)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backup written to {path}{' (encrypted)' if encrypt else ''}.")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(path: Path, yes: bool) -> None:
+    """Restore the backup at PATH into this instance's empty database."""
+    url = backup.current_url()
+    if not backup.database_is_empty():
+        raise click.ClickException(
+            "The database is not empty: restore only into a new instance or an empty database."
+        )
+    target = url.render_as_string(hide_password=True)
+    if not yes:
+        click.confirm(f"Restore {path} into {target}?", abort=True)
+    passphrase = _passphrase(confirm=False) if backup.is_encrypted(path) else None
+    db.session.remove()
+    db.engine.dispose()
+    try:
+        backup.restore(url, path, passphrase)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored {path} into {target}.")

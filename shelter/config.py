@@ -43,6 +43,9 @@ MAIL_PASSWORD = ""
 MAIL_SENDER = "Shelter <noreply@shelter.invalid>"
 MAIL_TIMEOUT = 10
 
+# Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+PROXY_HOPS = 0
+
 # The address emails and feeds link to; defaults to the request's host.
 BASE_URL = ""
 COLLECTIVE_NAME = "Shelter Liège"

@@ -1,0 +1,102 @@
+"""Production readiness checks, printed by ``flask --app shelter check-deploy``."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import Flask
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from shelter.extensions import db
+
+CRON_LINES = (
+    "*/10 * * * *  flask --app shelter send-reminders",
+    "17 3 * * *    flask --app shelter purge-guests",
+)
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    blocking: bool = True
+
+    @property
+    def label(self) -> str:
+        if self.ok:
+            return "ok"
+        return "FAIL" if self.blocking else "warn"
+
+
+def deployment_checks(app: Flask) -> list[Check]:
+    """Run every check against ``app``'s configuration and database."""
+    config = app.config
+    return [
+        _secret_key_check(app),
+        Check(
+            "production mode",
+            config["ENV"] == "production" and not app.debug,
+            f"SHELTER_ENV={config['ENV']}, debug={'on' if app.debug else 'off'}",
+        ),
+        Check(
+            "secure cookies",
+            bool(config["SESSION_COOKIE_SECURE"]) and config["SESSION_COOKIE_HTTPONLY"],
+            f"Secure={config['SESSION_COOKIE_SECURE']}, "
+            f"HttpOnly={config['SESSION_COOKIE_HTTPONLY']}",
+        ),
+        *_database_checks(app),
+        Check(
+            "mail",
+            bool(config["MAIL_SERVER"]) and not config["MAIL_SENDER"].endswith(".invalid>"),
+            f"server={config['MAIL_SERVER'] or '(none: outbox files)'}, "
+            f"sender={config['MAIL_SENDER']}",
+        ),
+        Check(
+            "public address",
+            config["BASE_URL"].startswith("https://"),
+            f"SHELTER_BASE_URL={config['BASE_URL'] or '(unset)'}",
+        ),
+        Check(
+            "shared rate limits",
+            not config["RATELIMIT_STORAGE_URI"].startswith("memory://"),
+            f"storage={config['RATELIMIT_STORAGE_URI']} (memory is per process: use Redis "
+            "with several workers)",
+            blocking=False,
+        ),
+    ]
+
+
+def _secret_key_check(app: Flask) -> Check:
+    key = app.config["SECRET_KEY"] or ""
+    minimum = app.config["MIN_SECRET_KEY_LENGTH"]
+    development_key = Path(app.instance_path) / "secret_key"
+    is_development_key = development_key.exists() and development_key.read_text().strip() == key
+    if is_development_key:
+        return Check("secret key", False, "the generated development key is in use")
+    return Check("secret key", len(key) >= minimum, f"{len(key)} characters (minimum {minimum})")
+
+
+def _database_checks(app: Flask) -> list[Check]:
+    from shelter import ROOT
+
+    url = db.engine.url.render_as_string(hide_password=True)
+    try:
+        with db.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+            current = set(MigrationContext.configure(connection).get_current_heads())
+    except SQLAlchemyError as error:
+        reason = str(error.orig if hasattr(error, "orig") else error).splitlines()[0]
+        return [Check("database reachable", False, f"{url}: {reason}")]
+    heads = set(ScriptDirectory(str(ROOT / "migrations")).get_heads())
+    return [
+        Check("database reachable", True, url),
+        Check(
+            "database migrated",
+            current == heads,
+            f"at {', '.join(sorted(current)) or 'nothing'}; latest {', '.join(sorted(heads))}"
+            + ("" if current == heads else " — run: flask --app shelter db upgrade"),
+        ),
+    ]
