@@ -8,7 +8,7 @@ from flask import render_template_string
 
 from shelter import ROOT
 from tests.conftest import TRANSLATIONS, login_as
-from tests.factories import make_user
+from tests.factories import DEFAULT_PASSWORD, make_user
 
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
 METHODS = [
@@ -100,3 +100,10 @@ def test_error_pages_are_translated(client):
     response = client.get("/nulle-part", headers={"Accept-Language": "en"})
     assert response.status_code == 404
     assert "Page not found" in response.text
+
+
+def test_language_chosen_before_login_becomes_the_preference(client, volunteer):
+    client.post("/langue", data={"language": "en", "next": "/connexion"})
+    client.post("/connexion", data={"email": volunteer.email, "password": DEFAULT_PASSWORD})
+    assert volunteer.language == "en"
+    assert "My profile" in client.get("/profil").text

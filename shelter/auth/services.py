@@ -40,10 +40,15 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def log_in(user: User) -> None:
-    # A fresh session for every login: nothing planted before it survives.
+    # A fresh session for every login: nothing planted before it survives, except the
+    # language the visitor just chose, which becomes their preference.
+    chosen_language = session.get("language")
     session.clear()
     login_user(user)
     user.last_login_at = utcnow()
+    if chosen_language in current_app.config["LANGUAGES"]:
+        user.language = chosen_language
+        session["language"] = chosen_language
 
 
 def log_out(user: User) -> None:
