@@ -25,7 +25,7 @@ format: $(STAMP)
 # Extract the strings to translate and merge them into every catalogue.
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o messages.pot . >/dev/null
-	$(BIN)/pybabel update --quiet -N -i messages.pot -d shelter/translations
+	$(BIN)/pybabel update -N -i messages.pot -d shelter/translations
 
 translations: $(CATALOGUES)
 
