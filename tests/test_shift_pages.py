@@ -100,7 +100,8 @@ def test_call_for_help_emails_free_volunteers_once_per_12_hours(
         f"/ce-qui-manque/nuits/{night.id}/appel", data={"next": "/ce-qui-manque"}
     )
     assert response.status_code == 302
-    assert "Appel à l'aide envoyé à 1 bénévole(s)." in page(coordinator_client.get("/ce-qui-manque"))
+    sent = page(coordinator_client.get("/ce-qui-manque"))
+    assert "Appel à l'aide envoyé à 1 bénévole(s)." in sent
     [message] = mailbox.messages
     assert message["To"] == volunteer.email
     body = mailbox.body(message)
@@ -110,9 +111,7 @@ def test_call_for_help_emails_free_volunteers_once_per_12_hours(
     assert path_of(link) == "/ce-qui-manque"
     assert not mailbox.to(inactive.email) and not mailbox.to(coordinator.email)
 
-    again = coordinator_client.post(
-        f"/ce-qui-manque/nuits/{night.id}/appel", follow_redirects=True
-    )
+    again = coordinator_client.post(f"/ce-qui-manque/nuits/{night.id}/appel", follow_redirects=True)
     assert "il y a moins de 12 heures" in page(again)
     assert len(mailbox.messages) == 1
 

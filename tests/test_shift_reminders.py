@@ -59,9 +59,12 @@ def test_reminders_are_sent_exactly_once(app, volunteer, other_volunteer, mailbo
     assert "Personnes accueillies prévues : 2" in body
     assert "Yasmina" not in body and "porc" not in body
     assert [path_of(link) for link in links_in(body)] == ["/mes-services"]
-    assert db.session.scalar(
-        select(func.count()).select_from(SignUp).where(SignUp.reminded_at.is_not(None))
-    ) == 2
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(SignUp).where(SignUp.reminded_at.is_not(None))
+        )
+        == 2
+    )
 
 
 def test_reminders_skip_cancelled_and_follow_the_setting(app, volunteer, mailbox):

@@ -52,7 +52,7 @@ def test_default_shifts_follow_the_types_and_the_morning_is_the_day_after(app):
 
 
 def test_inactive_types_are_not_added_to_new_nights(app):
-    meal, overnight, morning = make_standard_shift_types()
+    *_, morning = make_standard_shift_types()
     morning.active = False
     db.session.commit()
     night = make_night(shift_types=None)
@@ -86,9 +86,7 @@ def test_a_foreign_next_is_ignored(volunteer_client):
 def test_a_full_shift_refuses_and_nothing_changes(volunteer_client, volunteer):
     [shift] = make_night(shift_types=[make_shift_type(minimum=1, maximum=1)]).shifts
     make_signup(shift, make_user(name="Noor"))
-    response = volunteer_client.post(
-        f"/services/{shift.id}/inscription", follow_redirects=True
-    )
+    response = volunteer_client.post(f"/services/{shift.id}/inscription", follow_redirects=True)
     assert "Ce service est complet." in page(response)
     assert signups_of(shift) == ["Noor"]
     assert count_of(shift) == 1
@@ -140,7 +138,7 @@ def overlap_error(user, shift, now=None) -> str:
 
 
 def test_overlapping_shifts_are_refused_naming_the_conflict(app, volunteer):
-    meal, overnight, morning = make_standard_shift_types()
+    meal, overnight, _ = make_standard_shift_types()
     night = make_night(date.today() + timedelta(days=10), shift_types=[meal, overnight])
     services.sign_up(shift_named(night, "Repas"), volunteer)
     db.session.commit()
@@ -275,9 +273,12 @@ def test_a_volunteer_cannot_touch_someone_elses_sign_up(
     assert "Tu n'es pas inscrit·e à ce service." in page(response)
     assert volunteer_client.post(f"/inscriptions/{theirs.id}/retirer").status_code == 403
     assert volunteer_client.get(f"/services/{shift.id}/demande-de-desistement").status_code == 404
-    assert volunteer_client.post(
-        f"/services/{shift.id}/affecter", data={"user_id": volunteer.id}
-    ).status_code == 403
+    assert (
+        volunteer_client.post(
+            f"/services/{shift.id}/affecter", data={"user_id": volunteer.id}
+        ).status_code
+        == 403
+    )
     assert signups_of(shift) == ["Sam"]
 
 
