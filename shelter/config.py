@@ -49,3 +49,10 @@ PROXY_HOPS = 0
 # The address emails and feeds link to; defaults to the request's host.
 BASE_URL = ""
 COLLECTIVE_NAME = "Shelter Liège"
+
+# Volunteer shifts.
+WITHDRAW_CUTOFF_HOURS = 48
+REMINDER_HOURS = 24
+HELP_CALL_INTERVAL_HOURS = 12
+NOT_READY_WARNING_HOURS = 72
+MISSING_WINDOW_DAYS = 28

@@ -17,7 +17,10 @@ class NavItem(NamedTuple):
 
 # In the order they appear in the menu.
 MEMBER_NAV = [
+    NavItem("shifts.missing", _l("Ce qui manque")),
+    NavItem("shifts.mine", _l("Mes services")),
     NavItem("auth.profile", _l("Profil")),
+    NavItem("shifts.types", _l("Types de services"), coordinators_only=True),
     NavItem("admin.users", _l("Comptes"), coordinators_only=True),
     NavItem("admin.audit_log", _l("Journal"), coordinators_only=True),
 ]

@@ -129,3 +129,19 @@ def make_signup(shift: Shift, user: User) -> SignUp:
     shift.signup_count += 1
     db.session.commit()
     return signup
+
+
+# --- shifts ---
+
+
+def make_standard_shift_types() -> tuple[ShiftType, ShiftType, ShiftType]:
+    """The collective's three usual shift types: meal, evening and night, morning."""
+    return (
+        make_shift_type("Repas", time(18, 0), time(21, 0), 2, 3, position=0),
+        make_shift_type("Soirée et nuit", time(20, 0), time(9, 0), 2, 2, position=1),
+        make_shift_type("Matin", time(7, 30), time(10, 0), 1, 2, position=2),
+    )
+
+
+def shift_named(night: Night, name: str) -> Shift:
+    return next(shift for shift in night.shifts if shift.name == name)

@@ -4,7 +4,7 @@ from shelter.models.audit import AuditEntry
 from shelter.models.base import UTCDateTime, utcnow
 from shelter.models.nights import BRUSSELS, Night, NightStatus, Stay
 from shelter.models.places import DEFAULT_BEDS, Place
-from shelter.models.shifts import Shift, ShiftType, SignUp
+from shelter.models.shifts import NightNotice, NoticeKind, Shift, ShiftType, SignUp
 from shelter.models.users import AccountToken, Role, TokenPurpose, User, hash_token
 
 __all__ = [
@@ -13,7 +13,9 @@ __all__ = [
     "AccountToken",
     "AuditEntry",
     "Night",
+    "NightNotice",
     "NightStatus",
+    "NoticeKind",
     "Place",
     "Role",
     "Shift",

@@ -1,6 +1,7 @@
 """Shift types, the shifts of each night and the volunteers signed up for them."""
 
 from datetime import datetime, time
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,7 +13,11 @@ from shelter.models.users import User
 
 
 class ShiftType(Timestamped, db.Model):
-    """A kind of shift (meal, evening and night, morning); an end before the start is next day."""
+    """A kind of shift (meal, evening and night, morning).
+
+    A start before noon falls on the morning after the night's date; an end at or
+    before the start falls on the day after the start.
+    """
 
     __tablename__ = "shift_types"
     __table_args__ = (
@@ -117,9 +122,40 @@ class SignUp(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the volunteer asks a coordinator to be taken off after the cut-off.
+    withdrawal_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawal_reason: Mapped[str | None] = mapped_column(String(300))
 
     shift: Mapped[Shift] = relationship(back_populates="signups")
     user: Mapped[User] = relationship()
 
+    @property
+    def withdrawal_requested(self) -> bool:
+        return self.withdrawal_requested_at is not None
+
     def __repr__(self) -> str:
         return f"<SignUp {self.id}>"
+
+
+class NoticeKind(StrEnum):
+    HELP_CALL = "help_call"
+    NOT_READY = "not_ready"
+
+
+class NightNotice(db.Model):
+    """When a night-wide message last went out, so that it is not repeated too often."""
+
+    __tablename__ = "night_notices"
+    __table_args__ = (
+        UniqueConstraint("night_id", "kind", name="uq_night_notices_night_kind"),
+        CheckConstraint("kind IN ('help_call', 'not_ready')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    night_id: Mapped[int] = mapped_column(ForeignKey("nights.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    def __repr__(self) -> str:
+        return f"<NightNotice {self.night_id} {self.kind}>"

@@ -1,18 +1,59 @@
-"""Shifts: created from the shift types when a night is planned."""
+"""Shifts: created from the shift types, edited by coordinators, signed up for by volunteers.
+
+The maximum of a shift is guarded like the beds of a night: ``signup_count`` is changed
+only by conditional UPDATEs whose row count says whether the rule held, and a CHECK
+constraint backs it. On SQLite a write request runs in ``BEGIN IMMEDIATE``; on
+PostgreSQL the UPDATE takes the row lock and re-reads the row before deciding.
+"""
 
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import and_, delete, select, update
+from sqlalchemy.exc import IntegrityError
 
+from shelter.domain import DomainError
 from shelter.extensions import db
-from shelter.models import BRUSSELS, Night, Shift, ShiftType
+from shelter.i18n import gettext as _
+from shelter.models import (
+    BRUSSELS,
+    Night,
+    NightNotice,
+    NightStatus,
+    NoticeKind,
+    Role,
+    Shift,
+    ShiftType,
+    SignUp,
+    User,
+    utcnow,
+)
+from shelter.models.audit import record
+from shelter.shifts import notifications
+from shelter.shifts.labels import shift_label
+
+# Shifts starting before noon belong to the morning after the night's evening.
+MORNING_BEFORE = time(12, 0)
 
 
 def shift_times(day: date, start: time, end: time) -> tuple[datetime, datetime]:
-    """Return when a shift of the night of ``day`` starts and ends (next day if end <= start)."""
-    end_day = day + timedelta(days=1) if end <= start else day
-    return datetime.combine(day, start, BRUSSELS), datetime.combine(end_day, end, BRUSSELS)
+    """Return when a shift of the night of ``day`` starts and ends.
+
+    A start before noon is on the morning after ``day``; an end at or before the
+    start is on the day after the start.
+    """
+    start_day = day + timedelta(days=1) if start < MORNING_BEFORE else day
+    end_day = start_day + timedelta(days=1) if end <= start else start_day
+    return datetime.combine(start_day, start, BRUSSELS), datetime.combine(end_day, end, BRUSSELS)
+
+
+def local_times(shift: Shift) -> tuple[time, time]:
+    """Return the shift's start and end as Brussels wall-clock times."""
+    return (
+        shift.starts_at.astimezone(BRUSSELS).time().replace(tzinfo=None),
+        shift.ends_at.astimezone(BRUSSELS).time().replace(tzinfo=None),
+    )
 
 
 def active_shift_types() -> list[ShiftType]:
@@ -40,3 +81,471 @@ def add_default_shifts(night: Night, shift_types: Sequence[ShiftType] | None = N
                 max_volunteers=shift_type.max_volunteers,
             )
         )
+
+
+# --- Shift types -------------------------------------------------------------
+
+
+def _check_limits(minimum: int, maximum: int) -> None:
+    if minimum < 0 or maximum < 1:
+        raise DomainError(_("Le minimum doit être positif et le maximum au moins 1."))
+    if minimum > maximum:
+        raise DomainError(_("Le minimum ne peut pas dépasser le maximum."))
+
+
+def save_shift_type(shift_type: ShiftType, actor: User, **fields) -> ShiftType:
+    """Create (when new) or update a shift type; existing shifts keep their own values."""
+    _check_limits(fields["min_volunteers"], fields["max_volunteers"])
+    if fields["start_time"] == fields["end_time"]:
+        raise DomainError(_("Le début et la fin ne peuvent pas être à la même heure."))
+    for name, value in fields.items():
+        setattr(shift_type, name, value)
+    if shift_type.id is None:
+        db.session.add(shift_type)
+    db.session.flush()
+    record(actor, "shift_type.save", "shift_type", shift_type.id, shift_type.name)
+    return shift_type
+
+
+# --- Editing a night's shifts ------------------------------------------------
+
+
+def _editable_night(night: Night) -> None:
+    if night.is_cancelled:
+        raise DomainError(_("Cette nuit est annulée : ses services ne se modifient plus."))
+
+
+def update_shift(
+    shift: Shift, start: time, end: time, minimum: int, maximum: int, actor: User
+) -> bool:
+    """Change a shift's times and limits; return whether its times changed.
+
+    The maximum never goes below the current sign-ups (checked by the UPDATE itself,
+    so that a sign-up arriving meanwhile cannot slip past it).
+    """
+    _editable_night(shift.night)
+    if shift.is_cancelled:
+        raise DomainError(_("Ce service est annulé."))
+    _check_limits(minimum, maximum)
+    if start == end:
+        raise DomainError(_("Le début et la fin ne peuvent pas être à la même heure."))
+    starts_at, ends_at = shift_times(shift.night.date, start, end)
+    result = db.session.execute(
+        update(Shift)
+        .where(Shift.id == shift.id, Shift.signup_count <= maximum)
+        .values(min_volunteers=minimum, max_volunteers=maximum)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.refresh(shift)
+        raise DomainError(
+            _(
+                "%(count)d personnes sont déjà inscrites : le maximum ne peut pas être plus bas.",
+                count=shift.signup_count,
+            )
+        )
+    db.session.refresh(shift)
+    times_changed = (starts_at, ends_at) != (shift.starts_at, shift.ends_at)
+    if times_changed:
+        shift.starts_at, shift.ends_at = starts_at, ends_at
+        shift.sequence += 1
+        # Reminders follow the new time.
+        for signup in shift.signups:
+            signup.reminded_at = None
+    record(actor, "shift.update", "shift", shift.id, f"{shift.name} min={minimum} max={maximum}")
+    db.session.flush()
+    if times_changed:
+        notifications.notify_shift_changed(shift)
+    return times_changed
+
+
+def add_shift(
+    night: Night,
+    name: str,
+    start: time,
+    end: time,
+    minimum: int,
+    maximum: int,
+    actor: User,
+    description: str = "",
+) -> Shift:
+    """Add an extra shift to a night."""
+    _editable_night(night)
+    _check_limits(minimum, maximum)
+    if start == end:
+        raise DomainError(_("Le début et la fin ne peuvent pas être à la même heure."))
+    starts_at, ends_at = shift_times(night.date, start, end)
+    shift = Shift(
+        night=night,
+        name=name.strip(),
+        description=description,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        min_volunteers=minimum,
+        max_volunteers=maximum,
+    )
+    db.session.add(shift)
+    db.session.flush()
+    record(actor, "shift.add", "shift", shift.id, f"{shift.name} night={night.date}")
+    return shift
+
+
+def delete_shift(shift: Shift, actor: User) -> None:
+    """Remove a shift nobody signed up for."""
+    shift_id, name = shift.id, shift.name
+    result = db.session.execute(
+        delete(Shift)
+        .where(Shift.id == shift_id, Shift.signup_count == 0)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise DomainError(_("Des personnes sont inscrites à ce service : retire-les d'abord."))
+    db.session.expunge(shift)
+    record(actor, "shift.delete", "shift", shift_id, name)
+
+
+# --- Sign-ups ----------------------------------------------------------------
+
+
+def withdrawal_deadline(shift: Shift) -> datetime:
+    """Return the instant after which withdrawing needs a coordinator."""
+    return shift.starts_at - timedelta(hours=current_app.config["WITHDRAW_CUTOFF_HOURS"])
+
+
+def can_withdraw_freely(shift: Shift, now: datetime | None = None) -> bool:
+    return (now or utcnow()) < withdrawal_deadline(shift)
+
+
+def find_signup(shift: Shift, user: User) -> SignUp | None:
+    return db.session.scalar(
+        select(SignUp).where(SignUp.shift_id == shift.id, SignUp.user_id == user.id)
+    )
+
+
+def conflicting_shift(user: User, shift: Shift) -> Shift | None:
+    """Return a shift of ``user`` (still planned) whose times overlap ``shift``'s."""
+    return db.session.scalar(
+        select(Shift)
+        .join(SignUp, SignUp.shift_id == Shift.id)
+        .where(
+            SignUp.user_id == user.id,
+            Shift.id != shift.id,
+            Shift.status == NightStatus.PLANNED,
+            Shift.starts_at < shift.ends_at,
+            Shift.ends_at > shift.starts_at,
+        )
+        .order_by(Shift.starts_at)
+        .limit(1)
+    )
+
+
+def _check_open(shift: Shift, now: datetime) -> None:
+    if shift.is_cancelled or shift.night.is_cancelled:
+        raise DomainError(_("Ce service est annulé."))
+    if shift.starts_at <= now:
+        raise DomainError(_("Ce service a déjà commencé."))
+
+
+def _add_signup(shift: Shift, user: User, actor: User, now: datetime | None) -> SignUp:
+    now = now or utcnow()
+    # Serialise the sign-ups of one person (PostgreSQL; SQLite already holds the write
+    # lock), so that two overlapping shifts taken at once cannot both pass the check.
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    _check_open(shift, now)
+    myself = actor.id == user.id
+    if find_signup(shift, user) is not None:
+        raise DomainError(
+            _("Tu es déjà inscrit·e à ce service.")
+            if myself
+            else _("%(name)s est déjà inscrit·e à ce service.", name=user.name)
+        )
+    conflict = conflicting_shift(user, shift)
+    if conflict is not None:
+        label = shift_label(conflict)
+        raise DomainError(
+            _("Tu es déjà inscrit·e à « %(shift)s », qui chevauche ce service.", shift=label)
+            if myself
+            else _(
+                "%(name)s est déjà inscrit·e à « %(shift)s », qui chevauche ce service.",
+                name=user.name,
+                shift=label,
+            )
+        )
+    taken = db.session.execute(
+        update(Shift)
+        .where(
+            Shift.id == shift.id,
+            Shift.signup_count < Shift.max_volunteers,
+            Shift.status == NightStatus.PLANNED,
+        )
+        .values(signup_count=Shift.signup_count + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:
+        db.session.refresh(shift)
+        raise DomainError(_("Ce service est complet."))
+    signup = SignUp(shift_id=shift.id, user_id=user.id)
+    try:
+        with db.session.begin_nested():
+            db.session.add(signup)
+    except IntegrityError:
+        raise DomainError(_("Tu es déjà inscrit·e à ce service.")) from None
+    db.session.refresh(shift)
+    return signup
+
+
+def sign_up(shift: Shift, user: User, now: datetime | None = None) -> SignUp:
+    """Sign ``user`` up for ``shift``: open, not full, no overlapping shift of theirs."""
+    signup = _add_signup(shift, user, user, now)
+    record(user, "signup.create", "shift", shift.id, shift.name)
+    return signup
+
+
+def assign(shift: Shift, user: User, actor: User, now: datetime | None = None) -> SignUp:
+    """Sign someone else up (coordinators) and tell them by email."""
+    if not user.active:
+        raise DomainError(_("Ce compte est désactivé."))
+    signup = _add_signup(shift, user, actor, now)
+    record(actor, "signup.assign", "shift", shift.id, f"{shift.name} user={user.id}")
+    notifications.notify_assigned(signup, actor)
+    return signup
+
+
+def _drop_signup(signup: SignUp) -> None:
+    shift = signup.shift
+    db.session.execute(
+        delete(SignUp).where(SignUp.id == signup.id).execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        update(Shift)
+        .where(Shift.id == shift.id, Shift.signup_count > 0)
+        .values(signup_count=Shift.signup_count - 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expunge(signup)
+    db.session.refresh(shift)
+
+
+def withdraw(shift: Shift, user: User, now: datetime | None = None) -> None:
+    """Take ``user`` off ``shift``, free of charge until the cut-off."""
+    signup = find_signup(shift, user)
+    if signup is None:
+        raise DomainError(_("Tu n'es pas inscrit·e à ce service."))
+    if not can_withdraw_freely(shift, now):
+        raise DomainError(
+            _(
+                "Le service commence dans moins de %(hours)d heures : "
+                "envoie une demande de désistement à la coordination.",
+                hours=current_app.config["WITHDRAW_CUTOFF_HOURS"],
+            )
+        )
+    _drop_signup(signup)
+    record(user, "signup.withdraw", "shift", shift.id, shift.name)
+
+
+def request_withdrawal(shift: Shift, user: User, reason: str) -> SignUp:
+    """After the cut-off: record the request and email the coordinators."""
+    signup = find_signup(shift, user)
+    if signup is None:
+        raise DomainError(_("Tu n'es pas inscrit·e à ce service."))
+    if shift.ends_at <= utcnow():
+        raise DomainError(_("Ce service est terminé."))
+    if signup.withdrawal_requested:
+        raise DomainError(_("Ta demande a déjà été envoyée à la coordination."))
+    signup.withdrawal_requested_at = utcnow()
+    signup.withdrawal_reason = reason.strip()
+    record(user, "signup.withdrawal_request", "shift", shift.id, shift.name)
+    db.session.flush()
+    notifications.notify_withdrawal_request(signup)
+    return signup
+
+
+def remove(signup: SignUp, actor: User) -> None:
+    """Take a volunteer off a shift (coordinators) and tell them by email."""
+    shift, user = signup.shift, signup.user
+    _drop_signup(signup)
+    record(actor, "signup.remove", "shift", shift.id, f"{shift.name} user={user.id}")
+    if user.id != actor.id:
+        notifications.notify_removed(user, shift, actor)
+
+
+# --- Calls for help and reminders ---------------------------------------------
+
+
+def uncovered_shifts(night: Night, now: datetime | None = None) -> list[Shift]:
+    now = now or utcnow()
+    return [
+        shift
+        for shift in night.shifts
+        if not shift.is_cancelled and not shift.is_covered and shift.starts_at > now
+    ]
+
+
+def last_help_call(night: Night) -> NightNotice | None:
+    return db.session.scalar(
+        select(NightNotice).where(
+            NightNotice.night_id == night.id, NightNotice.kind == NoticeKind.HELP_CALL
+        )
+    )
+
+
+def _claim_help_call(night: Night, actor: User, now: datetime) -> None:
+    """Record the call, unless one went out less than the interval ago (atomically)."""
+    interval = timedelta(hours=current_app.config["HELP_CALL_INTERVAL_HOURS"])
+    claimed = db.session.execute(
+        update(NightNotice)
+        .where(
+            NightNotice.night_id == night.id,
+            NightNotice.kind == NoticeKind.HELP_CALL,
+            NightNotice.sent_at <= now - interval,
+        )
+        .values(sent_at=now, sent_by_id=actor.id)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount == 1:
+        return
+    previous = last_help_call(night)
+    if previous is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(
+                    NightNotice(
+                        night_id=night.id,
+                        kind=NoticeKind.HELP_CALL,
+                        sent_at=now,
+                        sent_by_id=actor.id,
+                    )
+                )
+            return
+        except IntegrityError:
+            previous = last_help_call(night)
+    db.session.refresh(previous)
+    raise DomainError(
+        _(
+            "Un appel à l'aide a déjà été envoyé pour cette nuit il y a moins de %(hours)d heures.",
+            hours=current_app.config["HELP_CALL_INTERVAL_HOURS"],
+        )
+    )
+
+
+def call_for_help(night: Night, actor: User, now: datetime | None = None) -> int:
+    """Email every active volunteer free at that time the night's gaps; return how many."""
+    now = now or utcnow()
+    if night.is_cancelled:
+        raise DomainError(_("Cette nuit est annulée."))
+    gaps = uncovered_shifts(night, now)
+    if not gaps:
+        raise DomainError(_("Il ne manque personne cette nuit-là."))
+    _claim_help_call(night, actor, now)
+    busy = _busy_intervals(gaps)
+    volunteers = db.session.scalars(
+        select(User).where(User.active.is_(True), User.role == Role.VOLUNTEER).order_by(User.id)
+    )
+    sent = 0
+    for volunteer in volunteers:
+        free_for = [
+            shift
+            for shift in gaps
+            if not any(
+                start < shift.ends_at and end > shift.starts_at
+                for start, end in busy.get(volunteer.id, ())
+            )
+        ]
+        if free_for:
+            notifications.send_help_call(volunteer, night, free_for)
+            sent += 1
+    record(actor, "night.help_call", "night", night.id, f"{night.date} recipients={sent}")
+    return sent
+
+
+def _busy_intervals(shifts: Sequence[Shift]) -> dict[int, list[tuple[datetime, datetime]]]:
+    """Map each user to the times of their planned shifts around ``shifts``."""
+    first = min(shift.starts_at for shift in shifts)
+    last = max(shift.ends_at for shift in shifts)
+    rows = db.session.execute(
+        select(SignUp.user_id, Shift.starts_at, Shift.ends_at)
+        .join(Shift, SignUp.shift_id == Shift.id)
+        .where(Shift.status == NightStatus.PLANNED, Shift.starts_at < last, Shift.ends_at > first)
+    )
+    busy: dict[int, list[tuple[datetime, datetime]]] = {}
+    for user_id, starts_at, ends_at in rows:
+        busy.setdefault(user_id, []).append((starts_at, ends_at))
+    return busy
+
+
+def send_reminders(now: datetime | None = None) -> int:
+    """Remind each volunteer once per sign-up of a shift starting soon; return how many.
+
+    Each sign-up is claimed by a conditional UPDATE and committed before its email is
+    sent, so that two runs at once never send the same reminder twice.
+    """
+    now = now or utcnow()
+    horizon = now + timedelta(hours=current_app.config["REMINDER_HOURS"])
+    due = db.session.scalars(
+        select(SignUp.id)
+        .join(Shift, SignUp.shift_id == Shift.id)
+        .join(Night, Shift.night_id == Night.id)
+        .join(User, SignUp.user_id == User.id)
+        .where(
+            SignUp.reminded_at.is_(None),
+            Shift.status == NightStatus.PLANNED,
+            Night.status == NightStatus.PLANNED,
+            User.active.is_(True),
+            Shift.starts_at > now,
+            Shift.starts_at <= horizon,
+        )
+        .order_by(Shift.starts_at, SignUp.id)
+    ).all()
+    db.session.commit()
+    sent = 0
+    for signup_id in due:
+        claimed = db.session.execute(
+            update(SignUp)
+            .where(SignUp.id == signup_id, SignUp.reminded_at.is_(None))
+            .values(reminded_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+        if claimed.rowcount == 1:
+            notifications.send_reminder(db.session.get(SignUp, signup_id))
+            sent += 1
+    return sent
+
+
+def warn_coordinators_of_unready_nights(now: datetime | None = None) -> int:
+    """Tell coordinators, once per night, about nights within the warning window not ready."""
+    now = now or utcnow()
+    horizon = now + timedelta(hours=current_app.config["NOT_READY_WARNING_HOURS"])
+    already_warned = select(NightNotice.id).where(
+        NightNotice.night_id == Night.id, NightNotice.kind == NoticeKind.NOT_READY
+    )
+    candidates = db.session.scalars(
+        select(Night)
+        .join(Shift, and_(Shift.night_id == Night.id, Shift.status == NightStatus.PLANNED))
+        .where(
+            Night.status == NightStatus.PLANNED,
+            Shift.signup_count < Shift.min_volunteers,
+            Shift.starts_at > now,
+            Shift.starts_at <= horizon,
+            ~already_warned.exists(),
+        )
+        .distinct()
+        .order_by(Night.date)
+    ).all()
+    nights = []
+    for night in candidates:
+        try:
+            with db.session.begin_nested():
+                db.session.add(NightNotice(night_id=night.id, kind=NoticeKind.NOT_READY))
+        except IntegrityError:
+            continue
+        nights.append(night)
+    db.session.commit()
+    if not nights:
+        return 0
+    coordinators = db.session.scalars(
+        select(User).where(User.active.is_(True), User.role == Role.COORDINATOR)
+    )
+    for coordinator in coordinators:
+        notifications.send_unready_nights(coordinator, nights, now)
+    return len(nights)

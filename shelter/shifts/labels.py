@@ -1,0 +1,37 @@
+"""Short localised descriptions of shifts and nights, for messages, emails and summaries."""
+
+from flask_babel import format_date, format_datetime, format_time
+
+from shelter.i18n import gettext as _
+from shelter.i18n import ngettext
+from shelter.models import Night, Shift
+
+
+def night_label(night: Night) -> str:
+    """Return e.g. "ven. 11 déc." in the current language."""
+    return format_date(night.date, "EEE d MMM")
+
+
+def shift_hours(shift: Shift) -> str:
+    return f"{format_time(shift.starts_at, 'HH:mm')}–{format_time(shift.ends_at, 'HH:mm')}"
+
+
+def shift_label(shift: Shift) -> str:
+    """Return e.g. "Repas, ven. 11 déc. 18:00–21:00" in the current language."""
+    return f"{shift.name}, {format_datetime(shift.starts_at, 'EEE d MMM')} {shift_hours(shift)}"
+
+
+def gaps_summary(groups, link: str) -> str:
+    """Return the plain-text list of gaps, ready to paste into a messaging group."""
+    if not groups:
+        return _("Tous les services des prochaines semaines sont couverts. Merci !")
+    lines = [_("Il manque du monde pour les prochaines nuits d'accueil :")]
+    for group in groups:
+        lines.append("")
+        lines.append(night_label(group.night))
+        for shift in group.shifts:
+            people = ngettext("%(num)d personne", "%(num)d personnes", shift.missing)
+            lines.append(f"- {shift.name} {shift_hours(shift)} : {people}")
+    lines.append("")
+    lines.append(_("Pour t'inscrire : %(link)s", link=link))
+    return "\n".join(lines)

@@ -1,0 +1,338 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from shelter.domain import DomainError
+from shelter.extensions import db
+from shelter.i18n import gettext as _
+from shelter.models import Night, Shift, ShiftType, SignUp, User
+from shelter.security import coordinator_required, safe_next
+from shelter.shifts import bp, queries, services
+from shelter.shifts.forms import (
+    ActionForm,
+    AssignForm,
+    ExtraShiftForm,
+    ShiftForm,
+    ShiftTypeForm,
+    WithdrawalRequestForm,
+)
+from shelter.shifts.labels import gaps_summary
+from shelter.urls import external_url
+
+
+@bp.app_context_processor
+def shift_helpers():
+    return {
+        "can_withdraw_freely": services.can_withdraw_freely,
+        "withdrawal_deadline": services.withdrawal_deadline,
+        "signup_of": lambda shift, user: next(
+            (signup for signup in shift.signups if signup.user_id == user.id), None
+        ),
+    }
+
+
+def _shift_or_404(shift_id: int) -> Shift:
+    return queries.shift_with_night(shift_id) or abort(404)
+
+
+def _night_or_404(night_id: int) -> Night:
+    return queries.night_with_shifts(night_id) or abort(404)
+
+
+def _me() -> User:
+    return current_user._get_current_object()
+
+
+def _back(form, fallback: str | None = None):
+    return redirect(safe_next(form.next.data, fallback or url_for("shifts.mine")))
+
+
+def _button(action, success: str, fallback: str | None = None):
+    """Run a button's action: commit and flash ``success``, or flash the refusal."""
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        action()
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(success, "success")
+    return _back(form, fallback)
+
+
+# --- Volunteers -----------------------------------------------------------------
+
+
+@bp.get("/ce-qui-manque")
+def missing():
+    groups = queries.missing()
+    shifts = [shift for group in groups for shift in group.shifts]
+    summary = None
+    if current_user.is_coordinator:
+        summary = gaps_summary(groups, external_url("shifts.missing"))
+    return render_template(
+        "shifts/missing.html",
+        groups=groups,
+        mine=queries.signed_up_shift_ids(_me(), shifts),
+        summary=summary,
+    )
+
+
+@bp.get("/mes-services")
+def mine():
+    upcoming, past = queries.my_signups(_me())
+    return render_template("shifts/mine.html", upcoming=upcoming, past=past)
+
+
+@bp.post("/services/<int:shift_id>/inscription")
+def sign_up(shift_id: int):
+    shift = _shift_or_404(shift_id)
+    return _button(
+        lambda: services.sign_up(shift, _me()),
+        _("Tu es inscrit·e à « %(name)s ». Merci !", name=shift.name),
+    )
+
+
+@bp.post("/services/<int:shift_id>/desistement")
+def withdraw(shift_id: int):
+    shift = _shift_or_404(shift_id)
+    return _button(
+        lambda: services.withdraw(shift, _me()),
+        _("Tu n'es plus inscrit·e à « %(name)s ».", name=shift.name),
+    )
+
+
+@bp.route("/services/<int:shift_id>/demande-de-desistement", methods=["GET", "POST"])
+def request_withdrawal(shift_id: int):
+    shift = _shift_or_404(shift_id)
+    signup = services.find_signup(shift, _me()) or abort(404)
+    form = WithdrawalRequestForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        try:
+            services.request_withdrawal(shift, _me(), form.reason.data)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+            return _back(form)
+        db.session.commit()
+        flash(_("Ta demande est envoyée à la coordination."), "success")
+        return _back(form)
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "shifts/request_withdrawal.html", shift=shift, signup=signup, form=form
+    ), status
+
+
+# --- Coordinators: people on shifts -------------------------------------------------
+
+
+@bp.route("/services/<int:shift_id>/affecter", methods=["GET", "POST"])
+@coordinator_required
+def assign(shift_id: int):
+    shift = _shift_or_404(shift_id)
+    form = AssignForm(next=request.args.get("next", ""))
+    form.user_id.choices = [(user.id, user.name) for user in queries.assignable_users(shift)]
+    if form.validate_on_submit():
+        user = db.session.get(User, form.user_id.data)
+        try:
+            services.assign(shift, user, _me())
+        except DomainError as error:
+            db.session.rollback()
+            form.user_id.errors.append(str(error.message))
+            return render_template("shifts/assign.html", shift=shift, form=form), 409
+        db.session.commit()
+        flash(_("%(name)s est inscrit·e et prévenu·e par email.", name=user.name), "success")
+        return _back(form, url_for("shifts.night_shifts", night_id=shift.night_id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("shifts/assign.html", shift=shift, form=form), status
+
+
+@bp.post("/inscriptions/<int:signup_id>/retirer")
+@coordinator_required
+def remove(signup_id: int):
+    signup = db.session.get(SignUp, signup_id) or abort(404)
+    name = signup.user.name
+    return _button(
+        lambda: services.remove(signup, _me()),
+        _("%(name)s est retiré·e du service.", name=name),
+        url_for("shifts.night_shifts", night_id=signup.shift.night_id),
+    )
+
+
+@bp.post("/ce-qui-manque/nuits/<int:night_id>/appel")
+@coordinator_required
+def call_for_help(night_id: int):
+    night = _night_or_404(night_id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        count = services.call_for_help(night, _me())
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("Appel à l'aide envoyé à %(count)d bénévole(s).", count=count), "success")
+    return _back(form, url_for("shifts.missing"))
+
+
+# --- Coordinators: a night's shifts -----------------------------------------------
+
+
+def _render_night_shifts(night: Night, edited: dict | None = None, extra=None, status=200):
+    forms = {}
+    for shift in night.shifts:
+        start, end = services.local_times(shift)
+        forms[shift.id] = ShiftForm(
+            prefix=f"shift-{shift.id}",
+            formdata=None,
+            start_time=start,
+            end_time=end,
+            min_volunteers=shift.min_volunteers,
+            max_volunteers=shift.max_volunteers,
+        )
+    forms.update(edited or {})
+    return render_template(
+        "shifts/night_shifts.html",
+        night=night,
+        forms=forms,
+        extra_form=extra or ExtraShiftForm(prefix="extra", formdata=None),
+        action_form=ActionForm(),
+    ), status
+
+
+@bp.get("/services/nuit/<int:night_id>")
+@coordinator_required
+def night_shifts(night_id: int):
+    return _render_night_shifts(_night_or_404(night_id))
+
+
+@bp.post("/services/<int:shift_id>/modifier")
+@coordinator_required
+def update_shift(shift_id: int):
+    shift = _shift_or_404(shift_id)
+    form = ShiftForm(prefix=f"shift-{shift.id}")
+    if not form.validate_on_submit():
+        return _render_night_shifts(shift.night, {shift.id: form}, status=400)
+    try:
+        services.update_shift(
+            shift,
+            form.start_time.data,
+            form.end_time.data,
+            form.min_volunteers.data,
+            form.max_volunteers.data,
+            _me(),
+        )
+    except DomainError as error:
+        db.session.rollback()
+        form.max_volunteers.errors.append(str(error.message))
+        night = _night_or_404(shift.night_id)
+        return _render_night_shifts(night, {shift.id: form}, status=409)
+    db.session.commit()
+    flash(_("Service « %(name)s » enregistré.", name=shift.name), "success")
+    return redirect(url_for("shifts.night_shifts", night_id=shift.night_id))
+
+
+@bp.post("/services/nuit/<int:night_id>/ajouter")
+@coordinator_required
+def add_shift(night_id: int):
+    night = _night_or_404(night_id)
+    form = ExtraShiftForm(prefix="extra")
+    if not form.validate_on_submit():
+        return _render_night_shifts(night, extra=form, status=400)
+    try:
+        services.add_shift(
+            night,
+            form.name.data,
+            form.start_time.data,
+            form.end_time.data,
+            form.min_volunteers.data,
+            form.max_volunteers.data,
+            _me(),
+        )
+    except DomainError as error:
+        db.session.rollback()
+        form.name.errors.append(str(error.message))
+        return _render_night_shifts(_night_or_404(night_id), extra=form, status=409)
+    db.session.commit()
+    flash(_("Service « %(name)s » ajouté.", name=form.name.data), "success")
+    return redirect(url_for("shifts.night_shifts", night_id=night_id))
+
+
+@bp.post("/services/<int:shift_id>/supprimer")
+@coordinator_required
+def delete_shift(shift_id: int):
+    shift = _shift_or_404(shift_id)
+    return _button(
+        lambda: services.delete_shift(shift, _me()),
+        _("Service « %(name)s » supprimé.", name=shift.name),
+        url_for("shifts.night_shifts", night_id=shift.night_id),
+    )
+
+
+# --- Coordinators: shift types --------------------------------------------------------
+
+
+def _shift_type_fields(form: ShiftTypeForm) -> dict:
+    return {
+        name: getattr(form, name).data
+        for name in (
+            "name",
+            "description",
+            "start_time",
+            "end_time",
+            "min_volunteers",
+            "max_volunteers",
+            "position",
+            "active",
+        )
+    }
+
+
+def _render_types(form: ShiftTypeForm, status: int = 200):
+    return render_template("shifts/types.html", types=queries.shift_types(), form=form), status
+
+
+@bp.get("/services/types")
+@coordinator_required
+def types():
+    return _render_types(ShiftTypeForm())
+
+
+@bp.post("/services/types")
+@coordinator_required
+def create_type():
+    form = ShiftTypeForm()
+    if not form.validate_on_submit():
+        return _render_types(form, 400)
+    try:
+        services.save_shift_type(ShiftType(), _me(), **_shift_type_fields(form))
+    except DomainError as error:
+        db.session.rollback()
+        form.name.errors.append(str(error.message))
+        return _render_types(form, 409)
+    db.session.commit()
+    flash(_("Type de service « %(name)s » créé.", name=form.name.data), "success")
+    return redirect(url_for("shifts.types"))
+
+
+@bp.route("/services/types/<int:type_id>", methods=["GET", "POST"])
+@coordinator_required
+def edit_type(type_id: int):
+    shift_type = db.session.get(ShiftType, type_id) or abort(404)
+    form = ShiftTypeForm(obj=shift_type)
+    if form.validate_on_submit():
+        try:
+            services.save_shift_type(shift_type, _me(), **_shift_type_fields(form))
+        except DomainError as error:
+            db.session.rollback()
+            form.name.errors.append(str(error.message))
+            return render_template("shifts/edit_type.html", form=form, shift_type=shift_type), 409
+        db.session.commit()
+        flash(_("Type de service « %(name)s » enregistré.", name=shift_type.name), "success")
+        return redirect(url_for("shifts.types"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("shifts/edit_type.html", form=form, shift_type=shift_type), status
