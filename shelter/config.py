@@ -46,3 +46,10 @@ MAIL_TIMEOUT = 10
 # The address emails and feeds link to; defaults to the request's host.
 BASE_URL = ""
 COLLECTIVE_NAME = "Shelter Liège"
+
+# Public site: requests larger than this are refused (413); nothing there needs more.
+MAX_CONTENT_LENGTH = 256 * 1024
+PUBLIC_FORM_LIMIT_PER_IP = "5 per 10 minutes"
+NEWSLETTER_LIMIT_PER_ADDRESS = "3 per hour"
+NEWSLETTER_CONFIRM_VALID_DAYS = 7
+NEWS_PER_PAGE = 10
