@@ -1,6 +1,6 @@
 """The public site (news, public events, join us, support us, newsletter) and its management."""
 
-from flask import Blueprint
+from flask import Blueprint, g
 
 from shelter.navigation import member_home_url
 from shelter.public.markup import excerpt, render_markdown
@@ -12,6 +12,12 @@ bp.add_app_template_filter(render_markdown, "markdown")
 bp.add_app_template_filter(excerpt, "excerpt")
 bp.add_app_template_global(external_url, "external_url")
 bp.add_app_template_global(member_home_url, "member_home_url")
+
+
+@bp.teardown_app_request
+def forget_site_settings(_error) -> None:
+    # ``g`` outlives the request when an app context was already pushed (scripts, tests).
+    g.pop("site_settings", None)
 
 
 @bp.context_processor

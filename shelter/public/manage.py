@@ -43,7 +43,15 @@ def _edit_post(post: NewsPost | None):
     if post is None:
         form = NewsPostForm()
     else:
-        form = NewsPostForm(obj=post, data={"published_at": form_local(post.published_at)})
+        form = NewsPostForm(
+            data={
+                "title": post.title,
+                "slug": post.slug,
+                "body": post.body,
+                "published_at": form_local(post.published_at),
+                "is_published": post.is_published,
+            }
+        )
     if form.validate_on_submit():
         try:
             saved = services.save_news_post(
@@ -106,8 +114,14 @@ def _edit_event(event: PublicEvent | None):
         form = PublicEventForm()
     else:
         form = PublicEventForm(
-            obj=event,
-            data={"starts_at": form_local(event.starts_at), "ends_at": form_local(event.ends_at)},
+            data={
+                "title": event.title,
+                "starts_at": form_local(event.starts_at),
+                "ends_at": form_local(event.ends_at),
+                "location": event.location,
+                "description": event.description,
+                "published": event.published,
+            }
         )
     if form.validate_on_submit():
         saved = services.save_public_event(

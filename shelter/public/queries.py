@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from shelter.extensions import db
 from shelter.models import (
@@ -56,10 +56,7 @@ def _published_events():
 
 
 def _not_over():
-    now = utcnow()
-    return or_(
-        PublicEvent.ends_at >= now, (PublicEvent.ends_at.is_(None)) & (PublicEvent.starts_at >= now)
-    )
+    return func.coalesce(PublicEvent.ends_at, PublicEvent.starts_at) >= utcnow()
 
 
 def upcoming_events(limit: int | None = None) -> list[PublicEvent]:

@@ -67,14 +67,15 @@ def save_news_post(
 ) -> NewsPost:
     """Create or update a post; an empty slug is made from the title, a taken one refused."""
     creating = post is None
+    post_id = None if creating else post.id
+    if slug:
+        if _free_slug(slug, post_id) != slug:
+            raise DomainError(_l("Un autre article utilise déjà cette adresse."))
+    else:
+        slug = (post and post.slug) or _free_slug(slugify(title), post_id)
     if post is None:
         post = NewsPost()
         db.session.add(post)
-    if slug:
-        if _free_slug(slug, post.id) != slug:
-            raise DomainError(_l("Un autre article utilise déjà cette adresse."))
-    else:
-        slug = post.slug or _free_slug(slugify(title), post.id)
     post.title, post.slug, post.body = title, slug, body
     post.published_at = published_at or post.published_at or utcnow()
     post.is_published = is_published
