@@ -21,7 +21,7 @@ from shelter.models import (
 from shelter.public.markup import render_markdown
 from tests.conftest import Mailbox, login_as
 from tests.factories import make_application, make_post, make_public_event, make_user
-from tests.helpers import links_in, page, path_of
+from tests.helpers import csrf_token, links_in, page, path_of
 
 APPLICATION = {
     "name": "Lou Martin",
@@ -484,3 +484,21 @@ def test_xss_payloads_are_neutralised_on_every_page_showing_markdown(client, pay
         assert dangerous_markup(html, allowed_tags=None) == [], url
     feed = feedparser.parse(client.get("/actualites/atom.xml").data)
     assert dangerous_markup(feed.entries[0].content[0].value) == []
+
+
+@pytest.fixture
+def csrf_app_config(app_config):
+    app_config["WTF_CSRF_ENABLED"] = True
+    return app_config
+
+
+def test_unsubscribing_needs_a_form_token_or_the_one_click_marker(csrf_app_config, client, mailbox):
+    subscribe_data = {"email": "nina@example.org", "consent": "y"}
+    token = csrf_token(client.get("/newsletter").text)
+    client.post("/newsletter", data={**subscribe_data, "csrf_token": token})
+    unsubscribe = link_from(mailbox.to("nina@example.org")[0], "/desabonnement/")
+    assert client.post(unsubscribe, data={}).status_code == 400
+    assert count(NewsletterSubscriber) == 1
+    page_token = csrf_token(client.get(unsubscribe).text)
+    assert client.post(unsubscribe, data={"csrf_token": page_token}).status_code == 302
+    assert count(NewsletterSubscriber) == 0

@@ -234,3 +234,17 @@ class SiteSettingsForm(FlaskForm):
         problem = field.data and structured_communication_problem(field.data)
         if problem:
             raise ValidationError(problem)
+
+
+class OneClickUnsubscribeForm(FlaskForm):
+    """The body a mail client posts for a one-click unsubscription (RFC 8058), without CSRF token:
+    the link's own secret is what protects it."""
+
+    class Meta:
+        csrf = False
+
+    marker = StringField(name="List-Unsubscribe")
+
+    @property
+    def is_one_click(self) -> bool:
+        return self.marker.data == "One-Click"

@@ -21,7 +21,7 @@ from shelter.i18n import current_language
 from shelter.i18n import gettext as _
 from shelter.public import bp, queries, services
 from shelter.public.atom import news_feed
-from shelter.public.forms import ApplicationForm, NewsletterForm
+from shelter.public.forms import ApplicationForm, NewsletterForm, OneClickUnsubscribeForm
 from shelter.public.ical import public_events_calendar
 from shelter.public.settings import site_settings
 from shelter.security import public
@@ -211,6 +211,10 @@ def confirm_subscription(token: str):
 @public
 @csrf.exempt  # RFC 8058: mail clients post the one-click unsubscription without a form token.
 def unsubscribe(subscriber_id: int, token: str):
+    if request.method == "POST" and not (
+        OneClickUnsubscribeForm().is_one_click or ConfirmForm().validate_on_submit()
+    ):
+        abort(400)
     subscriber = services.subscriber_for_unsubscribe(subscriber_id, token)
     if subscriber is None:
         return render_template("public/newsletter_link.html", expired=True), 404
