@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import feedparser
@@ -17,6 +18,7 @@ from shelter.models import (
     PublicEvent,
     User,
     VolunteerApplication,
+    utcnow,
 )
 from shelter.public.markup import render_markdown
 from tests.conftest import Mailbox, login_as
@@ -502,3 +504,17 @@ def test_unsubscribing_needs_a_form_token_or_the_one_click_marker(csrf_app_confi
     page_token = csrf_token(client.get(unsubscribe).text)
     assert client.post(unsubscribe, data={"csrf_token": page_token}).status_code == 302
     assert count(NewsletterSubscriber) == 0
+
+
+def test_purge_newsletter_forgets_expired_unconfirmed_addresses(app, client, mailbox):
+    subscribe(client, "old@example.org")
+    subscribe(client, "fresh@example.org")
+    old = db.session.scalar(
+        select(NewsletterSubscriber).where(NewsletterSubscriber.email == "old@example.org")
+    )
+    old.confirm_expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["purge-newsletter"])
+    assert result.exit_code == 0, result.output
+    assert "1 unconfirmed" in result.output
+    assert db.session.scalars(select(NewsletterSubscriber.email)).all() == ["fresh@example.org"]
