@@ -1,13 +1,26 @@
 """Demo data: a place, a coordinator and volunteers, created only once."""
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
 from shelter.domain import DomainError
 from shelter.extensions import db
-from shelter.models import Night, NightStatus, Place, Role, ShiftType, User
+from shelter.models import (
+    BRUSSELS,
+    MaterialNeed,
+    NewsPost,
+    Night,
+    NightStatus,
+    Place,
+    PublicEvent,
+    Role,
+    ShiftType,
+    User,
+    utcnow,
+)
+from shelter.public.settings import DEFAULT_PRESENTATION, save_site_settings
 
 
 @dataclass(frozen=True)
@@ -51,6 +64,7 @@ def load_demo_data() -> list[DemoAccount]:
     # Shift types come before any demo night, so that new nights get their shifts.
     load_demo_shift_types()
     load_demo_signups()
+    load_public_demo_data()
     return list(DEMO_ACCOUNTS)
 
 
@@ -119,3 +133,98 @@ def load_demo_signups() -> None:
                     sign_up(shift, volunteer)
             except DomainError:
                 continue
+
+
+DEMO_POSTS = (
+    (
+        "un-hiver-de-plus-ensemble",
+        "Un hiver de plus, ensemble",
+        14,
+        "La maison rouvre ses portes pour l'hiver. Depuis octobre, nous avons accueilli chaque "
+        "semaine jusqu'à dix personnes, grâce à plus de soixante bénévoles.\n\n"
+        "Merci à toutes celles et ceux qui cuisinent, veillent et ferment la maison au petit "
+        "matin. **On a encore besoin de monde pour les nuits du week-end** : "
+        "[rejoins-nous](/rejoins-nous) !",
+    ),
+    (
+        "merci-pour-la-collecte",
+        "Merci pour la collecte de sacs de couchage",
+        30,
+        "Vous avez été incroyables : en deux semaines, nous avons reçu 42 sacs de couchage, "
+        "des dizaines de couvertures et de quoi faire du café pour tout l'hiver.\n\n"
+        "La liste des besoins est tenue à jour sur la page [Soutiens-nous](/soutiens-nous).",
+    ),
+    (
+        "pourquoi-nous-manifestons",
+        "Pourquoi nous manifestons",
+        60,
+        "Héberger, c'est urgent. Mais ce n'est pas à des bénévoles de pallier, nuit après nuit, "
+        "l'absence de places d'accueil dignes.\n\n"
+        "Nous demandons :\n\n"
+        "- un accueil inconditionnel, l'hiver comme l'été ;\n"
+        "- des places d'hébergement en suffisance à Liège ;\n"
+        "- la fin des arrestations aux abords des lieux d'aide.",
+    ),
+)
+DEMO_NEEDS = (
+    ("Sacs de couchage", "5", True),
+    ("Café moulu", "10 paquets", False),
+    ("Brosses à dents", "20", False),
+    ("Chaussettes chaudes (pointures 40 à 45)", "", True),
+)
+
+
+def _brussels(days_ahead: int, at: time) -> datetime:
+    day = datetime.now(BRUSSELS).date() + timedelta(days=days_ahead)
+    return datetime.combine(day, at, BRUSSELS)
+
+
+def load_public_demo_data() -> None:
+    """Create the public site's demo content: texts, news, public events and needs."""
+    if db.session.scalar(select(NewsPost).limit(1)) is not None:
+        return
+    save_site_settings(
+        {
+            "presentation": DEFAULT_PRESENTATION,
+            "contact_email": "contact@demo.example.org",
+            "mastodon_url": "https://mastodon.example.org/@collectif",
+            "account_holder": "Collectif Hébergement Liège",
+            "iban": "BE68 5390 0754 7034",
+            "structured_communication": "+++090/9337/55493+++",
+        }
+    )
+    for slug, title, days_ago, body in DEMO_POSTS:
+        db.session.add(
+            NewsPost(
+                slug=slug,
+                title=title,
+                body=body,
+                is_published=True,
+                published_at=utcnow() - timedelta(days=days_ago),
+            )
+        )
+    db.session.add_all(
+        [
+            PublicEvent(
+                title="Manifestation : un toit pour toutes et tous",
+                starts_at=_brussels(10, time(14, 0)),
+                ends_at=_brussels(10, time(16, 30)),
+                location="Place Saint-Lambert, Liège",
+                description="Rendez-vous devant le Palais des Princes-Évêques. Viens avec tes "
+                "ami·es, tes banderoles et ta bonne humeur.",
+                published=True,
+            ),
+            PublicEvent(
+                title="Soirée de soutien : concert et soupe",
+                starts_at=_brussels(24, time(19, 0)),
+                ends_at=_brussels(24, time(23, 30)),
+                location="La Zone, quai de l'Ourthe 42, Liège",
+                description="Concerts, soupe maison et bar à prix libre : tous les bénéfices vont "
+                "au chauffage de la maison. Tu peux aussi déposer du matériel (voir la liste "
+                "des besoins).",
+                published=True,
+            ),
+        ]
+    )
+    for item, quantity, urgent in DEMO_NEEDS:
+        db.session.add(MaterialNeed(item=item, quantity=quantity, urgent=urgent))

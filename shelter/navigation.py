@@ -2,11 +2,10 @@
 
 from typing import NamedTuple
 
-from flask import Flask, redirect, request, url_for
+from flask import Flask, request, url_for
 from flask_login import current_user
 
 from shelter.i18n import lazy_gettext as _l
-from shelter.security import public
 
 
 class NavItem(NamedTuple):
@@ -23,6 +22,7 @@ MEMBER_NAV = [
     NavItem("shifts.types", _l("Types de services"), coordinators_only=True),
     NavItem("admin.users", _l("Comptes"), coordinators_only=True),
     NavItem("admin.audit_log", _l("Journal"), coordinators_only=True),
+    NavItem("public.manage_news", _l("Site public"), coordinators_only=True),
 ]
 
 
@@ -45,13 +45,5 @@ def member_nav() -> list[dict]:
     ]
 
 
-@public
-def index():
-    if current_user.is_authenticated:
-        return redirect(member_home_url())
-    return redirect(url_for("auth.login"))
-
-
 def init_app(app: Flask) -> None:
-    app.add_url_rule("/", "index", index)
     app.context_processor(lambda: {"member_nav": member_nav})

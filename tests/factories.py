@@ -145,3 +145,67 @@ def make_standard_shift_types() -> tuple[ShiftType, ShiftType, ShiftType]:
 
 def shift_named(night: Night, name: str) -> Shift:
     return next(shift for shift in night.shifts if shift.name == name)
+
+
+# --- public site ---
+
+
+def make_post(
+    title: str = "Des nouvelles",
+    body: str = "Le texte de l'article.",
+    slug: str | None = None,
+    published: bool = True,
+    published_at: datetime | None = None,
+):
+    from shelter.models import NewsPost, utcnow
+
+    number = next(_counter)
+    post = NewsPost(
+        title=title,
+        slug=slug or f"article-{number}",
+        body=body,
+        is_published=published,
+        published_at=published_at or utcnow() - timedelta(hours=number),
+    )
+    db.session.add(post)
+    db.session.commit()
+    return post
+
+
+def make_public_event(
+    title: str = "Manifestation",
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    location: str = "Place Saint-Lambert",
+    description: str = "Venez nombreuses et nombreux.",
+    published: bool = True,
+):
+    from shelter.models import PublicEvent
+
+    starts_at = starts_at or local_instant(date.today() + timedelta(days=10), time(14, 0))
+    event = PublicEvent(
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        location=location,
+        description=description,
+        published=published,
+    )
+    db.session.add(event)
+    db.session.commit()
+    return event
+
+
+def make_application(name: str = "Lou Candidate", email: str = "lou@example.org", **fields):
+    from shelter.models import VolunteerApplication
+
+    application = VolunteerApplication(
+        name=name,
+        email=email,
+        helps=fields.pop("helps", "meals,nights"),
+        availability=fields.pop("availability", "Le vendredi soir"),
+        **fields,
+    )
+    db.session.add(application)
+    db.session.commit()
+    return application

@@ -4,6 +4,16 @@ from shelter.models.audit import AuditEntry
 from shelter.models.base import UTCDateTime, utcnow
 from shelter.models.nights import BRUSSELS, Night, NightStatus, Stay
 from shelter.models.places import DEFAULT_BEDS, Place
+from shelter.models.public import (
+    ApplicationStatus,
+    MaterialNeed,
+    NewsletterSubscriber,
+    NewsPost,
+    PublicEvent,
+    SiteSetting,
+    SubscriberStatus,
+    VolunteerApplication,
+)
 from shelter.models.shifts import NightNotice, NoticeKind, Shift, ShiftType, SignUp
 from shelter.models.users import AccountToken, Role, TokenPurpose, User, hash_token
 
@@ -11,20 +21,28 @@ __all__ = [
     "BRUSSELS",
     "DEFAULT_BEDS",
     "AccountToken",
+    "ApplicationStatus",
     "AuditEntry",
+    "MaterialNeed",
+    "NewsPost",
+    "NewsletterSubscriber",
     "Night",
     "NightNotice",
     "NightStatus",
     "NoticeKind",
     "Place",
+    "PublicEvent",
     "Role",
     "Shift",
     "ShiftType",
     "SignUp",
+    "SiteSetting",
     "Stay",
+    "SubscriberStatus",
     "TokenPurpose",
     "UTCDateTime",
     "User",
+    "VolunteerApplication",
     "hash_token",
     "utcnow",
 ]

@@ -1,0 +1,28 @@
+"""The public site (news, public events, join us, support us, newsletter) and its management."""
+
+from flask import Blueprint, g
+
+from shelter.navigation import member_home_url
+from shelter.public.markup import excerpt, render_markdown
+from shelter.public.settings import site_settings
+from shelter.urls import external_url
+
+bp = Blueprint("public", __name__, cli_group=None)
+bp.add_app_template_filter(render_markdown, "markdown")
+bp.add_app_template_filter(excerpt, "excerpt")
+bp.add_app_template_global(external_url, "external_url")
+bp.add_app_template_global(member_home_url, "member_home_url")
+
+
+@bp.teardown_app_request
+def forget_site_settings(_error) -> None:
+    # ``g`` outlives the request when an app context was already pushed (scripts, tests).
+    g.pop("site_settings", None)
+
+
+@bp.context_processor
+def public_context() -> dict:
+    return {"site": site_settings()}
+
+
+from shelter.public import commands, manage, views  # noqa: E402, F401
