@@ -46,3 +46,6 @@ MAIL_TIMEOUT = 10
 # The address emails and feeds link to; defaults to the request's host.
 BASE_URL = ""
 COLLECTIVE_NAME = "Shelter Liège"
+
+# Guest aliases and notes are erased this many days after departure (``purge-guests``).
+GUEST_RETENTION_DAYS = 30

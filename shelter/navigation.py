@@ -17,6 +17,8 @@ class NavItem(NamedTuple):
 
 # In the order they appear in the menu.
 MEMBER_NAV = [
+    NavItem("calendar.month", _l("Calendrier")),
+    NavItem("places.index", _l("Lieux"), coordinators_only=True),
     NavItem("auth.profile", _l("Profil")),
     NavItem("admin.users", _l("Comptes"), coordinators_only=True),
     NavItem("admin.audit_log", _l("Journal"), coordinators_only=True),
@@ -25,7 +27,7 @@ MEMBER_NAV = [
 
 def member_home_url() -> str:
     """Return the page a member lands on after logging in."""
-    return url_for("auth.profile")
+    return url_for("calendar.month")
 
 
 def member_nav() -> list[dict]:

@@ -1,0 +1,33 @@
+from datetime import date
+
+from flask import abort, render_template
+
+from shelter.calendar import bp, queries
+from shelter.nights.services import local_today
+
+
+@bp.get("/")
+@bp.get("/<int:year>/<int:month>")
+def month(year: int | None = None, month: int | None = None):
+    today = local_today()
+    year = year or today.year
+    month = month or today.month
+    if not (1 <= month <= 12 and 2000 <= year <= 2100):
+        abort(404)
+    previous, following = queries.neighbour_months(year, month)
+    return render_template(
+        "calendar/month.html",
+        first=date(year, month, 1),
+        weeks=queries.month_weeks(year, month, today),
+        previous=previous,
+        following=following,
+        today=today,
+    )
+
+
+@bp.get("/liste")
+def upcoming():
+    today = local_today()
+    return render_template(
+        "calendar/upcoming.html", nights=queries.upcoming_nights(today), today=today
+    )
