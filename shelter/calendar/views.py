@@ -10,8 +10,8 @@ from shelter.nights.services import local_today
 @bp.get("/<int:year>/<int:month>")
 def month(year: int | None = None, month: int | None = None):
     today = local_today()
-    year = year or today.year
-    month = month or today.month
+    if year is None or month is None:
+        year, month = today.year, today.month
     if not (1 <= month <= 12 and 2000 <= year <= 2100):
         abort(404)
     previous, following = queries.neighbour_months(year, month)
