@@ -44,9 +44,7 @@ def test_fewer_beds_lower_the_capacity_of_coming_nights(coordinator_client):
     past = make_night(local_today() - timedelta(days=3), place)
     coming = make_night(local_today() + timedelta(days=3), place)
     smaller = make_night(local_today() + timedelta(days=4), place, capacity=5)
-    response = coordinator_client.post(
-        f"/lieux/{place.id}", data=place_data(beds="8", active="y")
-    )
+    response = coordinator_client.post(f"/lieux/{place.id}", data=place_data(beds="8", active="y"))
     assert response.status_code == 302
     db.session.expire_all()
     assert [db.session.get(Night, n.id).capacity for n in (past, coming, smaller)] == [10, 8, 5]
