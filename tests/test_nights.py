@@ -447,3 +447,19 @@ def test_a_purged_stay_shows_without_alias_and_cannot_be_edited(coordinator_clie
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Stay, stay.id).places == 2
+
+
+def test_demo_plans_fridays_and_saturdays_with_a_few_stays_once(app):
+    make_shift_type("Repas")
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    nights = db.session.scalars(select(Night)).all()
+    assert 12 <= len(nights) <= 14
+    assert {night.date.weekday() for night in nights} == {4, 5}
+    assert all(len(night.shifts) == 1 for night in nights)
+    assert stays_count() == 4
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    assert db.session.scalar(select(func.count()).select_from(Night)) == len(nights)
+    assert stays_count() == 4
+    db.session.expire_all()
+    assert max(night.places_used for night in db.session.scalars(select(Night))) == 5

@@ -15,10 +15,12 @@ def month(year: int | None = None, month: int | None = None):
     if not (1 <= month <= 12 and 2000 <= year <= 2100):
         abort(404)
     previous, following = queries.neighbour_months(year, month)
+    weeks = queries.month_weeks(year, month, today)
     return render_template(
         "calendar/month.html",
         first=date(year, month, 1),
-        weeks=queries.month_weeks(year, month, today),
+        weeks=weeks,
+        has_nights=any(day.nights for week in weeks for day in week if day.in_month),
         previous=previous,
         following=following,
         today=today,
