@@ -463,3 +463,22 @@ def test_demo_plans_fridays_and_saturdays_with_a_few_stays_once(app):
     assert stays_count() == 4
     db.session.expire_all()
     assert max(night.places_used for night in db.session.scalars(select(Night))) == 5
+
+
+def test_volunteers_cannot_touch_stays_or_nights(volunteer_client):
+    night = make_night(DECEMBER)
+    stay = make_stay(night, places=2, alias="Amina")
+    attempts = [
+        (f"/sejours/{stay.id}", {"alias": "X", "places": "5"}),
+        (f"/sejours/{stay.id}/annuler", {}),
+        (f"/nuits/{night.id}/sejours", {"alias": "X", "places": "1"}),
+        (f"/nuits/{night.id}/modifier", {"night-capacity": "2"}),
+        (f"/nuits/{night.id}/annuler", {"cancel-reason": "x"}),
+    ]
+    for url, data in attempts:
+        assert volunteer_client.post(url, data=data).status_code == 403, url
+    assert volunteer_client.get(f"/sejours/{stay.id}").status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Stay, stay.id).places == 2
+    assert stays_count() == 1
+    assert (fresh(night).capacity, fresh(night).status) == (10, "planned")

@@ -11,18 +11,24 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.models import Night, Stay
 from shelter.nights import services
-from tests.conftest import empty_database
 from tests.factories import make_night, make_place, make_user
 
 DAYS = 5
 BEDS = 4
 START = date(2030, 12, 1)
+
+
+def delete_all_rows() -> None:
+    # Much quicker than TRUNCATE on PostgreSQL for these few rows.
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
 
 
 class StaysMachine(RuleBasedStateMachine):
@@ -31,7 +37,7 @@ class StaysMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         db.session.rollback()
-        empty_database()
+        delete_all_rows()
         self.actor = make_user(role="coordinator")
         self.place = make_place(beds=BEDS)
         self.night_ids = [make_night(START + timedelta(days=i), self.place).id for i in range(DAYS)]
@@ -148,13 +154,11 @@ class StaysMachine(RuleBasedStateMachine):
     @invariant()
     def totals_match_the_model_and_never_exceed_capacity(self):
         db.session.expire_all()
-        for day, night_id in enumerate(self.night_ids):
-            night = db.session.get(Night, night_id)
-            booked = db.session.scalar(
-                select(func.coalesce(func.sum(Stay.places), 0)).where(
-                    Stay.arrival <= night.date, Stay.departure > night.date
-                )
-            )
+        nights = db.session.scalars(select(Night).order_by(Night.date)).all()
+        stays = db.session.scalars(select(Stay)).all()
+        assert [night.id for night in nights] == self.night_ids
+        for day, night in enumerate(nights):
+            booked = sum(stay.places for stay in stays if night.date in stay.dates)
             assert night.places_used == booked == self.used(day)
             assert night.places_used <= night.capacity == self.capacity[day]
             assert night.is_cancelled == (not self.planned[day])

@@ -34,6 +34,9 @@ def update_place(
 
 def _lower_future_capacity(place: Place, beds: int) -> None:
     today = local_today()
+    coming = select(Night.id).where(Night.place_id == place.id, Night.date >= today)
+    # Lock in date order, as bookings do, so that both wait for each other instead of deadlocking.
+    db.session.execute(coming.order_by(Night.date).with_for_update())
     db.session.execute(
         update(Night)
         .where(
