@@ -46,10 +46,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from shelter.admin import bp as admin_bp
     from shelter.auth import bp as auth_bp
+    from shelter.calendar import bp as calendar_bp
+    from shelter.nights import bp as nights_bp
+    from shelter.places import bp as places_bp
     from shelter.public import bp as public_bp
     from shelter.shifts import bp as shifts_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(calendar_bp)
+    app.register_blueprint(nights_bp)
+    app.register_blueprint(places_bp)
     app.register_blueprint(shifts_bp)
     app.register_blueprint(public_bp)

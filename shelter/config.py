@@ -63,3 +63,6 @@ PUBLIC_FORM_LIMIT_PER_IP = "5 per 10 minutes"
 NEWSLETTER_LIMIT_PER_ADDRESS = "3 per hour"
 NEWSLETTER_CONFIRM_VALID_DAYS = 7
 NEWS_PER_PAGE = 10
+
+# Guest aliases and notes are erased this many days after departure (``purge-guests``).
+GUEST_RETENTION_DAYS = 30

@@ -17,6 +17,7 @@ from shelter.models import (
     PublicEvent,
     Role,
     ShiftType,
+    Stay,
     User,
     utcnow,
 )
@@ -63,6 +64,7 @@ def load_demo_data() -> list[DemoAccount]:
     db.session.flush()
     # Shift types come before any demo night, so that new nights get their shifts.
     load_demo_shift_types()
+    load_demo_nights()
     load_demo_signups()
     load_public_demo_data()
     return list(DEMO_ACCOUNTS)
@@ -228,3 +230,46 @@ def load_public_demo_data() -> None:
     )
     for item, quantity, urgent in DEMO_NEEDS:
         db.session.add(MaterialNeed(item=item, quantity=quantity, urgent=urgent))
+
+
+@dataclass(frozen=True)
+class DemoStay:
+    alias: str
+    places: int
+    first_night: int  # days after the first planned Friday
+    nights: int
+    note: str = ""
+
+
+# Invented aliases: the demo never holds anybody's real data.
+DEMO_STAYS = (
+    DemoStay("Amina", 2, 0, 2, "Végétarienne"),
+    DemoStay("Yonas", 1, 0, 1),
+    DemoStay("Karim", 3, 1, 1, "Parle arabe et anglais"),
+    DemoStay("Lina", 1, 7, 2),
+)
+
+
+def load_demo_nights() -> None:
+    """Plan every Friday and Saturday of the coming six weeks; book a few stays once."""
+    from shelter.nights import services
+
+    place = db.session.scalar(select(Place).order_by(Place.id).limit(1))
+    coordinator = db.session.scalar(select(User).where(User.email == DEMO_ACCOUNTS[0].email))
+    today = services.local_today()
+    dates = services.dates_between(today, today + timedelta(weeks=6), weekdays=(4, 5))
+    services.plan_nights(place, dates, None, "", coordinator)
+    if db.session.scalar(select(Stay.id).limit(1)) is not None:
+        return
+    friday = next(day for day in dates if day.weekday() == 4)
+    for stay in DEMO_STAYS:
+        arrival = friday + timedelta(days=stay.first_night)
+        services.book_stay(
+            place,
+            arrival,
+            arrival + timedelta(days=stay.nights),
+            stay.places,
+            stay.alias,
+            stay.note,
+            coordinator,
+        )

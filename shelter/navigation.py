@@ -16,19 +16,21 @@ class NavItem(NamedTuple):
 
 # In the order they appear in the menu.
 MEMBER_NAV = [
+    NavItem("calendar.month", _l("Calendrier")),
     NavItem("shifts.missing", _l("Ce qui manque")),
     NavItem("shifts.mine", _l("Mes services")),
     NavItem("auth.profile", _l("Profil")),
+    NavItem("places.index", _l("Lieux"), coordinators_only=True),
     NavItem("shifts.types", _l("Types de services"), coordinators_only=True),
     NavItem("admin.users", _l("Comptes"), coordinators_only=True),
-    NavItem("admin.audit_log", _l("Journal"), coordinators_only=True),
     NavItem("public.manage_news", _l("Site public"), coordinators_only=True),
+    NavItem("admin.audit_log", _l("Journal"), coordinators_only=True),
 ]
 
 
 def member_home_url() -> str:
     """Return the page a member lands on after logging in."""
-    return url_for("auth.profile")
+    return url_for("calendar.month")
 
 
 def member_nav() -> list[dict]:

@@ -75,7 +75,7 @@ def test_login_follows_a_local_next_only(client, volunteer):
         "javascript:alert(1)",
     ]:
         response = log_in(client, "alex@example.org", next=evil)
-        assert response.headers["Location"] == "/profil", evil
+        assert response.headers["Location"] == "/calendrier/", evil
         client.post("/deconnexion")
 
 

@@ -1,0 +1,35 @@
+from datetime import date
+
+from flask import abort, render_template
+
+from shelter.calendar import bp, queries
+from shelter.nights.services import local_today
+
+
+@bp.get("/")
+@bp.get("/<int:year>/<int:month>")
+def month(year: int | None = None, month: int | None = None):
+    today = local_today()
+    if year is None or month is None:
+        year, month = today.year, today.month
+    if not (1 <= month <= 12 and 2000 <= year <= 2100):
+        abort(404)
+    previous, following = queries.neighbour_months(year, month)
+    weeks = queries.month_weeks(year, month, today)
+    return render_template(
+        "calendar/month.html",
+        first=date(year, month, 1),
+        weeks=weeks,
+        has_nights=any(day.nights for week in weeks for day in week if day.in_month),
+        previous=previous,
+        following=following,
+        today=today,
+    )
+
+
+@bp.get("/liste")
+def upcoming():
+    today = local_today()
+    return render_template(
+        "calendar/upcoming.html", nights=queries.upcoming_nights(today), today=today
+    )

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("nights", __name__, cli_group=None)
+
+from shelter.nights import commands, views  # noqa: E402, F401

@@ -1,0 +1,165 @@
+from babel.dates import get_day_names
+from flask_babel import get_locale
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from shelter.extensions import db
+from shelter.i18n import lazy_gettext as _l
+from shelter.models import Place
+
+MAX_PLANNED_DAYS = 366
+MAX_STAY_PLACES = 10
+
+
+def strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+class LocalDateField(DateField):
+    """A date field whose parse error speaks the user's language."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Indique une date valide (jj/mm/aaaa).")) from None
+
+
+class WholeNumberField(IntegerField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Indique un nombre entier.")) from None
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def place_choices(active_only: bool = True) -> list[tuple[int, str]]:
+    query = select(Place.id, Place.name).order_by(Place.name, Place.id)
+    if active_only:
+        query = query.where(Place.active.is_(True))
+    return [(place_id, name) for place_id, name in db.session.execute(query)]
+
+
+def capacity_field(label, required: bool):
+    return WholeNumberField(
+        label,
+        validators=[
+            InputRequired(message=_l("Indique un nombre de places.")) if required else Optional(),
+            NumberRange(min=0, message=_l("La capacité ne peut pas être négative.")),
+        ],
+    )
+
+
+def night_note_field():
+    return TextAreaField(
+        _l("Note pour les bénévoles"),
+        filters=[strip],
+        validators=[Length(max=500, message=_l("500 caractères au maximum."))],
+    )
+
+
+class PlanNightsForm(FlaskForm):
+    place = SelectField(_l("Lieu"), coerce=int)
+    first_date = LocalDateField(
+        _l("Première nuit"), validators=[InputRequired(message=_l("Indique une date."))]
+    )
+    last_date = LocalDateField(_l("Dernière nuit"), validators=[Optional()])
+    weekdays = CheckboxesField(_l("Jours de la semaine"), coerce=int)
+    capacity = capacity_field(_l("Capacité (places)"), required=False)
+    note = night_note_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.place.choices = place_choices()
+        names = get_day_names("wide", locale=get_locale())
+        self.weekdays.choices = [(day, names[day].capitalize()) for day in range(7)]
+
+    def validate_last_date(self, field):
+        if field.data is None or self.first_date.data is None:
+            return
+        if field.data < self.first_date.data:
+            raise ValidationError(_l("La dernière nuit ne peut pas précéder la première."))
+        if (field.data - self.first_date.data).days >= MAX_PLANNED_DAYS:
+            raise ValidationError(_l("Planifie au plus un an à la fois."))
+
+
+class NightForm(FlaskForm):
+    capacity = capacity_field(_l("Capacité (places)"), required=True)
+    note = night_note_field()
+
+
+class CancelNightForm(FlaskForm):
+    reason = StringField(
+        _l("Raison de l'annulation"),
+        filters=[strip],
+        validators=[
+            DataRequired(message=_l("Indique la raison de l'annulation.")),
+            Length(max=200, message=_l("200 caractères au maximum.")),
+        ],
+    )
+
+
+class StayForm(FlaskForm):
+    alias = StringField(
+        _l("Prénom ou pseudonyme"),
+        filters=[strip],
+        validators=[
+            DataRequired(message=_l("Indique un prénom ou un pseudonyme.")),
+            Length(max=40, message=_l("40 caractères au maximum.")),
+        ],
+    )
+    places = WholeNumberField(
+        _l("Nombre de places"),
+        default=1,
+        validators=[
+            InputRequired(message=_l("Indique un nombre de places.")),
+            NumberRange(
+                min=1,
+                max=MAX_STAY_PLACES,
+                message=_l("Un séjour compte de 1 à %(max)d places.", max=MAX_STAY_PLACES),
+            ),
+        ],
+    )
+    arrival = LocalDateField(
+        _l("Arrivée (soir)"), validators=[InputRequired(message=_l("Indique une date."))]
+    )
+    departure = LocalDateField(
+        _l("Départ (matin)"), validators=[InputRequired(message=_l("Indique une date."))]
+    )
+    note = TextAreaField(
+        _l("Besoins pratiques"),
+        filters=[strip],
+        validators=[Length(max=200, message=_l("200 caractères au maximum."))],
+    )
+
+    def validate_departure(self, field):
+        if field.data and self.arrival.data and field.data <= self.arrival.data:
+            raise ValidationError(_l("Le départ doit être au moins le lendemain de l'arrivée."))
+
+
+class EditStayForm(StayForm):
+    place = SelectField(_l("Lieu"), coerce=int)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.place.choices = place_choices(active_only=False)
+
+
+class ConfirmForm(FlaskForm):
+    """A form with nothing but its CSRF token, for action buttons."""

@@ -1,0 +1,237 @@
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from shelter.domain import DomainError
+from shelter.extensions import db
+from shelter.i18n import gettext as _
+from shelter.i18n import ngettext
+from shelter.models import Night, Place, Stay
+from shelter.nights import bp, queries, services
+from shelter.nights.forms import (
+    CancelNightForm,
+    ConfirmForm,
+    EditStayForm,
+    NightForm,
+    PlanNightsForm,
+    StayForm,
+)
+from shelter.security import coordinator_required
+from shelter.shifts.notifications import notify_night_cancelled
+
+
+def _night_or_404(night_id: int) -> Night:
+    return queries.night_with_shifts(night_id) or abort(404)
+
+
+def _place_or_404(place_id: int) -> Place:
+    return db.session.get(Place, place_id) or abort(404)
+
+
+def _refused(error: DomainError) -> None:
+    db.session.rollback()
+    flash(str(error.message), "error")
+
+
+@bp.route("/nuits/planifier", methods=["GET", "POST"])
+@coordinator_required
+def plan():
+    form = PlanNightsForm()
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return render_template("nights/plan.html", form=form), status
+    place = _place_or_404(form.place.data)
+    dates = services.dates_between(
+        form.first_date.data, form.last_date.data or form.first_date.data, form.weekdays.data
+    )
+    try:
+        result = services.plan_nights(
+            place, dates, form.capacity.data, form.note.data, current_user
+        )
+    except DomainError as error:
+        _refused(error)
+        return render_template("nights/plan.html", form=form), 409
+    db.session.commit()
+    _flash_plan_result(result)
+    first = form.first_date.data
+    return redirect(url_for("calendar.month", year=first.year, month=first.month))
+
+
+def _flash_plan_result(result: services.PlanResult) -> None:
+    created = len(result.created)
+    flash(ngettext("%(num)d nuit planifiée.", "%(num)d nuits planifiées.", created), "success")
+    if result.skipped:
+        flash(
+            _(
+                "Déjà planifiées, donc ignorées : %(dates)s.",
+                dates=services.dates_label(result.skipped),
+            ),
+            "info",
+        )
+
+
+@bp.get("/nuits/<int:night_id>")
+def night(night_id: int):
+    return _render_night(_night_or_404(night_id))
+
+
+def _render_night(night: Night, status: int = 200, **forms):
+    """Render the night page; coordinators get the stays and the forms to change them."""
+    context = {"night": night}
+    stays = queries.stays_on(night)
+    if current_user.is_coordinator:
+        context["stays"] = stays
+        context["stay_form"] = forms.get("stay_form") or StayForm(
+            formdata=None, arrival=night.date, departure=night.morning
+        )
+        context["night_form"] = forms.get("night_form") or NightForm(
+            formdata=None, prefix="night", obj=night
+        )
+        context["cancel_form"] = forms.get("cancel_form") or CancelNightForm(
+            formdata=None, prefix="cancel"
+        )
+        context["confirm_form"] = ConfirmForm(formdata=None)
+    else:
+        # Volunteers see how many guests and their practical needs, never who.
+        context["guest_notes"] = [stay.note for stay in stays if stay.note]
+    return render_template("nights/night.html", **context), status
+
+
+@bp.post("/nuits/<int:night_id>/modifier")
+@coordinator_required
+def update(night_id: int):
+    night = _night_or_404(night_id)
+    form = NightForm(prefix="night")
+    if not form.validate_on_submit():
+        return _render_night(night, 400, night_form=form)
+    try:
+        services.update_night(night, form.capacity.data, form.note.data, current_user)
+    except DomainError as error:
+        _refused(error)
+        return _render_night(_night_or_404(night_id), 409, night_form=form)
+    db.session.commit()
+    flash(_("Nuit mise à jour."), "success")
+    return redirect(url_for("nights.night", night_id=night_id))
+
+
+@bp.post("/nuits/<int:night_id>/annuler")
+@coordinator_required
+def cancel(night_id: int):
+    night = _night_or_404(night_id)
+    form = CancelNightForm(prefix="cancel")
+    if not form.validate_on_submit():
+        return _render_night(night, 400, cancel_form=form)
+    try:
+        signups = services.cancel_night(night, form.reason.data, current_user)
+    except DomainError as error:
+        _refused(error)
+        return _render_night(_night_or_404(night_id), 409)
+    db.session.commit()
+    notify_night_cancelled(night, signups)
+    flash(_("La nuit est annulée."), "success")
+    return redirect(url_for("nights.night", night_id=night_id))
+
+
+@bp.post("/nuits/<int:night_id>/retablir")
+@coordinator_required
+def reinstate(night_id: int):
+    night = _night_or_404(night_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.reinstate_night(night, current_user)
+    except DomainError as error:
+        _refused(error)
+        return _render_night(_night_or_404(night_id), 409)
+    db.session.commit()
+    flash(_("La nuit est de nouveau prévue."), "success")
+    return redirect(url_for("nights.night", night_id=night_id))
+
+
+@bp.post("/nuits/<int:night_id>/sejours")
+@coordinator_required
+def add_stay(night_id: int):
+    night = _night_or_404(night_id)
+    form = StayForm()
+    if not form.validate_on_submit():
+        return _render_night(night, 400, stay_form=form)
+    try:
+        services.book_stay(
+            night.place,
+            form.arrival.data,
+            form.departure.data,
+            form.places.data,
+            form.alias.data,
+            form.note.data,
+            current_user,
+        )
+    except DomainError as error:
+        _refused(error)
+        return _render_night(_night_or_404(night_id), 409, stay_form=form)
+    db.session.commit()
+    flash(_("Séjour enregistré."), "success")
+    return redirect(url_for("nights.night", night_id=night_id))
+
+
+def _stay_or_404(stay_id: int) -> Stay:
+    return services.locked_stay(stay_id) or abort(404)
+
+
+def _night_page_of(place_id: int, day) -> str:
+    night = queries.night_at(place_id, day)
+    if night is None:
+        return url_for("calendar.month", year=day.year, month=day.month)
+    return url_for("nights.night", night_id=night.id)
+
+
+@bp.route("/sejours/<int:stay_id>", methods=["GET", "POST"])
+@coordinator_required
+def edit_stay(stay_id: int):
+    stay = _stay_or_404(stay_id)
+    back_url = _night_page_of(stay.place_id, stay.arrival)
+    if stay.purged_at is not None:
+        flash(_("Les données de ce séjour ont été effacées : il n'est plus modifiable."), "error")
+        return redirect(back_url)
+    form = EditStayForm(obj=stay)
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return _render_edit_stay(stay, form, back_url, status)
+    try:
+        services.change_stay(
+            stay,
+            _place_or_404(form.place.data),
+            form.arrival.data,
+            form.departure.data,
+            form.places.data,
+            form.alias.data,
+            form.note.data,
+            current_user,
+        )
+    except DomainError as error:
+        _refused(error)
+        return _render_edit_stay(_stay_or_404(stay_id), form, back_url, 409)
+    db.session.commit()
+    flash(_("Séjour modifié."), "success")
+    return redirect(_night_page_of(stay.place_id, stay.arrival))
+
+
+def _render_edit_stay(stay: Stay, form: EditStayForm, back_url: str, status: int):
+    return render_template(
+        "nights/edit_stay.html",
+        stay=stay,
+        form=form,
+        back_url=back_url,
+        confirm_form=ConfirmForm(formdata=None),
+    ), status
+
+
+@bp.post("/sejours/<int:stay_id>/annuler")
+@coordinator_required
+def cancel_stay(stay_id: int):
+    stay = _stay_or_404(stay_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    back_url = _night_page_of(stay.place_id, stay.arrival)
+    services.cancel_stay(stay, current_user)
+    db.session.commit()
+    flash(_("Séjour annulé : ses places sont libérées."), "success")
+    return redirect(back_url)
