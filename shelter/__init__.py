@@ -45,6 +45,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from shelter.admin import bp as admin_bp
     from shelter.auth import bp as auth_bp
+    from shelter.feeds import bp as feeds_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(feeds_bp)

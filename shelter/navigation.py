@@ -17,6 +17,7 @@ class NavItem(NamedTuple):
 
 # In the order they appear in the menu.
 MEMBER_NAV = [
+    NavItem("feeds.page", _l("Mon agenda")),
     NavItem("auth.profile", _l("Profil")),
     NavItem("admin.users", _l("Comptes"), coordinators_only=True),
     NavItem("admin.audit_log", _l("Journal"), coordinators_only=True),

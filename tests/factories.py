@@ -129,3 +129,18 @@ def make_signup(shift: Shift, user: User) -> SignUp:
     shift.signup_count += 1
     db.session.commit()
     return signup
+
+
+# --- feeds ---
+
+
+def make_feed_link(user: User, kind: str = "personal") -> str:
+    """Give ``user`` a feed link and return its path with the token, e.g. ``/agenda/...?token=``."""
+    from flask import current_app
+
+    from shelter.feeds.links import FEED_ENDPOINTS
+    from shelter.feeds.services import issue_feed_token
+
+    token = issue_feed_token(user, kind)
+    db.session.commit()
+    return current_app.url_map.bind("localhost").build(FEED_ENDPOINTS[kind], {"token": token})

@@ -2,6 +2,7 @@
 
 from shelter.models.audit import AuditEntry
 from shelter.models.base import UTCDateTime, utcnow
+from shelter.models.feeds import FeedKind, FeedToken
 from shelter.models.nights import BRUSSELS, Night, NightStatus, Stay
 from shelter.models.places import DEFAULT_BEDS, Place
 from shelter.models.shifts import Shift, ShiftType, SignUp
@@ -12,6 +13,8 @@ __all__ = [
     "DEFAULT_BEDS",
     "AccountToken",
     "AuditEntry",
+    "FeedKind",
+    "FeedToken",
     "Night",
     "NightStatus",
     "Place",
