@@ -70,19 +70,21 @@ def new_calendar(name: str, first_day: date, last_day: date, description: str = 
 
 def new_event(event: FeedEvent) -> Event:
     """Return the VEVENT of ``event`` (DTEND, never DURATION)."""
-    component = Event.new(
-        uid=event.uid,
-        summary=event.summary,
-        start=event.starts_at,
-        end=event.ends_at,
-        stamp=event.changed_at,
-        last_modified=event.changed_at,
-        sequence=event.sequence,
-        status="CANCELLED" if event.cancelled else "CONFIRMED",
-        description=event.description or None,
-        url=event.url or None,
-        location=event.location or None,
-    )
+    component = Event()
+    component.add("UID", event.uid)
+    component.add("DTSTAMP", event.changed_at)
+    component.add("LAST-MODIFIED", event.changed_at)
+    component.add("SEQUENCE", event.sequence)
+    component.add("STATUS", "CANCELLED" if event.cancelled else "CONFIRMED")
+    component.add("SUMMARY", event.summary)
+    component.add("DTSTART", event.starts_at)
+    component.add("DTEND", event.ends_at)
+    if event.description:
+        component.add("DESCRIPTION", event.description)
+    if event.location:
+        component.add("LOCATION", event.location)
+    if event.url:
+        component.add("URL", event.url)
     return component
 
 
@@ -104,7 +106,15 @@ def calendar_bytes(
     The result is exactly what icalendar writes for the calendar with the events as
     subcomponents (a test checks it); each VEVENT is serialised once and reused.
     """
-    header = new_calendar(name, first_day, last_day, description).to_ical()
+    header = _calendar_header(name, first_day.year, last_day.year, description)
+    return b"".join((header, *(event_bytes(event) for event in events), _END))
+
+
+@lru_cache(maxsize=64)
+def _calendar_header(name: str, first_year: int, last_year: int, description: str) -> bytes:
+    """The calendar's bytes up to its first event; depends on the years only, not the days."""
+    calendar = new_calendar(name, date(first_year, 1, 1), date(last_year, 12, 31), description)
+    header = calendar.to_ical()
     if not header.endswith(_END):
         raise ValueError("unexpected calendar serialisation")
-    return b"".join((header[: -len(_END)], *(event_bytes(event) for event in events), _END))
+    return header[: -len(_END)]

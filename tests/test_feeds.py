@@ -10,7 +10,7 @@ from sqlalchemy import select
 from shelter.extensions import db
 from shelter.feeds import views as feed_views
 from shelter.feeds.http import known_etags
-from shelter.feeds.links import night_link
+from shelter.feeds.links import night_link, night_links
 from shelter.ical import event_bytes
 from shelter.models import BRUSSELS, FeedToken, hash_token
 from tests.conftest import login_as
@@ -435,6 +435,7 @@ def test_the_query_count_is_fixed(client, coordinator, volunteer, shift_types):
 def test_night_links_fall_back_to_the_feed_page(app):
     with app.test_request_context():
         assert night_link(12) == "http://shelter.test/agenda"
+        assert night_links()(12) == "http://shelter.test/agenda"
 
 
 def test_night_links_lead_to_the_night_page_once_it_exists(app_config):
@@ -444,6 +445,11 @@ def test_night_links_lead_to_the_night_page_once_it_exists(app_config):
     app.add_url_rule("/nuits/<int:night_id>", "nights.night", lambda night_id: "")
     with app.test_request_context():
         assert night_link(12) == "http://shelter.test/nuits/12"
+        links = night_links()
+        assert [links(12), links(3)] == [
+            "http://shelter.test/nuits/12",
+            "http://shelter.test/nuits/3",
+        ]
 
 
 # --- the "Mon agenda" page ------------------------------------------------------------
@@ -462,6 +468,7 @@ def test_a_volunteer_creates_and_regenerates_a_link(volunteer_client, night, vol
     created = client.post("/agenda/lien", data={"kind": "personal"})
     assert created.status_code == 302
     shown = page(client.get("/agenda"))
+    assert "Ton lien est prêt." in shown
     (row,) = db.session.scalars(select(FeedToken))
     token = shown.split("/agenda/personnel.ics?token=", 1)[1].split('"', 1)[0]
     assert row.token_hash == hash_token(token)
@@ -477,7 +484,9 @@ def test_a_volunteer_creates_and_regenerates_a_link(volunteer_client, night, vol
     assert "Créer un nouveau lien" in again and "data-confirm" in again
 
     client.post("/agenda/lien", data={"kind": "personal"})
-    new_token = page(client.get("/agenda")).split("personnel.ics?token=", 1)[1].split('"', 1)[0]
+    shown = page(client.get("/agenda"))
+    assert "L'ancien ne fonctionne plus." in shown
+    new_token = shown.split("personnel.ics?token=", 1)[1].split('"', 1)[0]
     assert new_token != token
     assert client.get(f"/agenda/personnel.ics?token={token}").status_code == 404
     assert client.get(f"/agenda/personnel.ics?token={new_token}").status_code == 200

@@ -63,8 +63,9 @@ def test_the_development_server_log_hides_tokens(app, volunteer, caplog):
 
 
 def test_the_filter_handles_gunicorn_access_atoms():
-    atoms = {"r": "GET /agenda/personnel.ics?token=abc-DEF_123 HTTP/1.1", "q": "token=abc", "s": 200}
+    atoms = {"r": "GET /agenda/personnel.ics?token=abc-DEF_1 HTTP/1.1", "q": "token=abc", "s": 200}
     record = logging.LogRecord("gunicorn.access", logging.INFO, "", 0, "%(r)s %(s)s", (), None)
     record.args = atoms
     RedactTokens().filter(record)
     assert record.getMessage() == "GET /agenda/personnel.ics?token=[redacted] HTTP/1.1 200"
+    assert atoms["q"] == "token=[redacted]"

@@ -1,5 +1,6 @@
 """Addresses used by the feeds: event links, the host in UIDs, subscription links."""
 
+from collections.abc import Callable
 from typing import NamedTuple
 from urllib.parse import quote, urlsplit
 
@@ -8,14 +9,31 @@ from werkzeug.routing import BuildError
 from shelter.urls import external_url
 
 FEED_ENDPOINTS = {"personal": "feeds.personal", "coordination": "feeds.coordination"}
+NIGHT_ENDPOINT = "nights.night"
+_PROBE_ID = 987654321
 
 
 def night_link(night_id: int) -> str:
     """Return the night's page, or the feed page while the app has no night pages."""
     try:
-        return external_url("nights.night", night_id=night_id)
+        return external_url(NIGHT_ENDPOINT, night_id=night_id)
     except BuildError:
         return external_url("feeds.page")
+
+
+def night_links() -> Callable[[int], str]:
+    """Return ``night_link`` for a whole feed, resolving the URL rule once.
+
+    A year's feed links 365 nights; only the id differs between their URLs, so one URL is
+    built through the URL map and the id put in its place.
+    """
+    probe = night_link(_PROBE_ID)
+    before, found, after = probe.partition(str(_PROBE_ID))
+    if not found:
+        return lambda _night_id: probe
+    if str(_PROBE_ID) in after:
+        return night_link
+    return lambda night_id: f"{before}{int(night_id)}{after}"
 
 
 def feed_host() -> str:

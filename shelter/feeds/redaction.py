@@ -5,7 +5,7 @@ import re
 
 from flask import Flask
 
-TOKEN_IN_QUERY = re.compile(r"([?&;]token=)[^&;\s\"']+", re.IGNORECASE)
+TOKEN_IN_QUERY = re.compile(r"((?:^|[?&;])token=)[^&;\s\"']+", re.IGNORECASE)
 REDACTED = r"\1[redacted]"
 # The development server, gunicorn's access and error logs, and the app's own logger.
 REQUEST_LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error")

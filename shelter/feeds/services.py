@@ -9,15 +9,19 @@ from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.feeds import queries
 from shelter.i18n import lazy_gettext as _l
-from shelter.models import FeedKind, FeedToken, User, hash_token, utcnow
+from shelter.models import FeedKind, FeedToken, Role, User, hash_token, utcnow
 from shelter.models.audit import record
 
 
 def may_use(user: User, kind: str) -> bool:
-    """Tell whether ``user`` may have a feed of this kind (checked on every feed request)."""
-    if not user.active:
+    """Tell whether ``user`` may have a feed of this kind."""
+    return _allowed(user.active, user.role, kind)
+
+
+def _allowed(active: bool, role: str, kind: str) -> bool:
+    if not active:
         return False
-    return kind == FeedKind.PERSONAL or (kind == FeedKind.COORDINATION and user.is_coordinator)
+    return kind == FeedKind.PERSONAL or (kind == FeedKind.COORDINATION and role == Role.COORDINATOR)
 
 
 def issue_feed_token(user: User, kind: FeedKind) -> str:
@@ -47,15 +51,18 @@ def revoke_feed_tokens(user: User, kinds: tuple[str, ...] = tuple(FeedKind)) -> 
     )
 
 
-def usable_feed_token(token: str, kind: FeedKind) -> FeedToken | None:
-    """Return the live link of ``kind`` for ``token``, or None."""
+def live_feed(token: str, kind: FeedKind, window: queries.Window) -> queries.FeedAccess | None:
+    """Return the link's access row when ``token`` opens this kind of feed now, else None.
+
+    Role and account state are checked on every request, not only when they change.
+    """
     if not token or len(token) > 200:
         return None
     token_hash = hash_token(token)
-    found = queries.feed_token_by_hash(token_hash)
+    access = queries.feed_access(kind, token_hash, window)
     # The lookup is by hash; the comparison in constant time is a second, cheap guard.
-    if found is None or not hmac.compare_digest(found.token_hash, token_hash):
+    if access is None or not hmac.compare_digest(access.token_hash, token_hash):
         return None
-    if found.kind != kind or not may_use(found.user, kind):
+    if access.kind != kind or not _allowed(access.active, access.role, kind):
         return None
-    return found
+    return access

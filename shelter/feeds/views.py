@@ -5,9 +5,9 @@ from shelter.extensions import db, limiter
 from shelter.feeds import bp, calendars, queries, services
 from shelter.feeds.forms import FeedLinkForm
 from shelter.feeds.http import calendar_response, not_found, too_many_requests
-from shelter.feeds.links import feed_host, night_link, subscribe_links
+from shelter.feeds.links import feed_host, night_links, subscribe_links
 from shelter.i18n import gettext as _
-from shelter.models import FeedKind, FeedToken, hash_token, utcnow
+from shelter.models import FeedKind, hash_token, utcnow
 from shelter.security import public
 
 # Where a new link waits, in the user's own session, to be shown once.
@@ -26,29 +26,33 @@ feed_limit = limiter.limit(
 )
 
 
-def _live_token(kind: FeedKind) -> FeedToken | None:
-    return services.usable_feed_token(request.args.get("token", ""), kind)
+def _serve(kind: FeedKind, build):
+    """Answer a feed request: 404 for a dead link, else the feed (or 304)."""
+    window = queries.Window.around(utcnow())
+    access = services.live_feed(request.args.get("token", ""), kind, window)
+    if access is None:
+        return not_found()
+    host = feed_host()
+    # The coordinators' feed is the same for every coordinator reading the same language.
+    owner = access.user_id if kind == FeedKind.PERSONAL else None
+    return calendar_response(
+        key=(kind, owner, access.language, host, window, access.fingerprint),
+        last_modified=access.fingerprint.last_change or access.created_at,
+        build=lambda: build(access, window, host),
+    )
 
 
 @bp.get("/agenda/personnel.ics")
 @public
 @feed_limit
 def personal():
-    feed_token = _live_token(FeedKind.PERSONAL)
-    if feed_token is None:
-        return not_found()
-    user = feed_token.user
-    window = queries.Window.around(utcnow())
-    host = feed_host()
-    fingerprint = queries.personal_fingerprint(user.id, window)
-    return calendar_response(
-        key=("personal", user.id, user.language, host, window, fingerprint),
-        last_modified=fingerprint.last_change or feed_token.created_at,
-        build=lambda: calendars.personal_calendar(
-            queries.personal_shifts(user.id, window),
-            user.language,
+    return _serve(
+        FeedKind.PERSONAL,
+        lambda access, window, host: calendars.personal_calendar(
+            queries.personal_shifts(access.user_id, window),
+            access.language,
             host,
-            night_link,
+            night_links(),
             window.first,
             window.last,
             current_app.config["COLLECTIVE_NAME"],
@@ -60,21 +64,13 @@ def personal():
 @public
 @feed_limit
 def coordination():
-    feed_token = _live_token(FeedKind.COORDINATION)
-    if feed_token is None:
-        return not_found()
-    language = feed_token.user.language
-    window = queries.Window.around(utcnow())
-    host = feed_host()
-    fingerprint = queries.coordination_fingerprint(window)
-    return calendar_response(
-        key=("coordination", language, host, window, fingerprint),
-        last_modified=fingerprint.last_change or feed_token.created_at,
-        build=lambda: calendars.coordination_calendar(
+    return _serve(
+        FeedKind.COORDINATION,
+        lambda access, window, host: calendars.coordination_calendar(
             queries.coordination_nights(window),
-            language,
+            access.language,
             host,
-            night_link,
+            night_links(),
             window.first,
             window.last,
             current_app.config["COLLECTIVE_NAME"],
@@ -108,8 +104,12 @@ def new_link():
     kind = FeedKind(form.kind.data)
     if not services.may_use(user, kind):
         abort(403)
+    replaced = kind in queries.feed_tokens_of(user.id)
     token = services.issue_feed_token(user, kind)
     db.session.commit()
     session[NEW_LINKS_KEY] = {**session.get(NEW_LINKS_KEY, {}), kind.value: token}
-    flash(_("Ton nouveau lien est prêt. L'ancien ne fonctionne plus."), "success")
+    if replaced:
+        flash(_("Ton nouveau lien est prêt. L'ancien ne fonctionne plus."), "success")
+    else:
+        flash(_("Ton lien est prêt."), "success")
     return redirect(url_for("feeds.page"))
