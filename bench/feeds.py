@@ -285,7 +285,7 @@ def main() -> None:
         )
         print()
         print(f"| {'what':<34} | {'median ms':>9} | {'p95 ms':>7} | {'x floor':>7} | {'SQL':>3} |")
-        print(f"|{'-' * 36}|{'-' * 11}:|{'-' * 8}:|{'-' * 8}:|{'-' * 4}:|")
+        print(f"|{'-' * 36}|{'-' * 10}:|{'-' * 8}:|{'-' * 8}:|{'-' * 4}:|")
         for name, median, p95, queries in rows:
             print(
                 f"| {name:<34} | {median:>9.2f} | {p95:>7.2f} | "

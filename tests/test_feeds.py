@@ -61,6 +61,7 @@ def shift_named(night, name):
 
 def parse(body: bytes) -> Calendar:
     calendar = Calendar.from_ical(body)
+    assert [component.errors for component in calendar.walk() if component.errors] == []
     assert calendar.get_missing_tzids() == set()
     assert calendar.walk("VTIMEZONE"), "the calendar carries its VTIMEZONE"
     return calendar

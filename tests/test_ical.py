@@ -39,6 +39,7 @@ def test_a_calendar_is_deterministic_and_complete():
     body = calendar_bytes("Public", sample_events(), FIRST, LAST, description="Agenda public")
     assert body == calendar_bytes("Public", sample_events(), FIRST, LAST, "Agenda public")
     parsed = Calendar.from_ical(body)
+    assert [component.errors for component in parsed.walk() if component.errors] == []
     assert parsed.get_missing_tzids() == set()
     assert [str(c["TZID"]) for c in parsed.walk("VTIMEZONE")] == ["Europe/Brussels"]
     for name, value in {
