@@ -5,7 +5,7 @@ FLASK := $(BIN)/flask --app shelter
 STAMP := $(VENV)/.installed
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard shelter/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test lint format messages translations serve
+.PHONY: run test lint format messages translations serve bench
 
 run: $(STAMP) translations
 	$(FLASK) setup
@@ -13,6 +13,9 @@ run: $(STAMP) translations
 
 test: $(STAMP) translations
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(STAMP) translations
+	$(BIN)/python bench/feeds.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

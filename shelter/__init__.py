@@ -47,6 +47,7 @@ def _register_blueprints(app: Flask) -> None:
     from shelter.admin import bp as admin_bp
     from shelter.auth import bp as auth_bp
     from shelter.calendar import bp as calendar_bp
+    from shelter.feeds import bp as feeds_bp
     from shelter.nights import bp as nights_bp
     from shelter.places import bp as places_bp
     from shelter.public import bp as public_bp
@@ -55,6 +56,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(calendar_bp)
+    app.register_blueprint(feeds_bp)
     app.register_blueprint(nights_bp)
     app.register_blueprint(places_bp)
     app.register_blueprint(shifts_bp)

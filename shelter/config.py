@@ -29,6 +29,8 @@ RATELIMIT_HEADERS_ENABLED = False
 LOGIN_LIMIT_PER_IP = "20 per 10 minutes"
 LOGIN_LIMIT_PER_ACCOUNT = "5 per 10 minutes"
 RESET_LIMIT_PER_IP = "5 per 10 minutes"
+# Per feed link: calendar apps poll every few minutes at most.
+FEED_LIMIT_PER_TOKEN = "10 per minute;200 per hour"  # noqa: S105 (a rate, not a secret)
 
 INVITATION_VALID_DAYS = 7
 RESET_VALID_HOURS = 1

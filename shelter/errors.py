@@ -45,6 +45,9 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
+        if error.response is not None:
+            # An answer built on purpose (``abort(response)``, a rate limit's own reply).
+            return error.response
         response = render_error(error.code)
         if error.code == 405 and error.valid_methods:
             return (*response, {"Allow": ", ".join(error.valid_methods)})

@@ -19,6 +19,7 @@ MEMBER_NAV = [
     NavItem("calendar.month", _l("Calendrier")),
     NavItem("shifts.missing", _l("Ce qui manque")),
     NavItem("shifts.mine", _l("Mes services")),
+    NavItem("feeds.page", _l("Mon agenda")),
     NavItem("auth.profile", _l("Profil")),
     NavItem("places.index", _l("Lieux"), coordinators_only=True),
     NavItem("shifts.types", _l("Types de services"), coordinators_only=True),

@@ -209,3 +209,18 @@ def make_application(name: str = "Lou Candidate", email: str = "lou@example.org"
     db.session.add(application)
     db.session.commit()
     return application
+
+
+# --- feeds ---
+
+
+def make_feed_link(user: User, kind: str = "personal") -> str:
+    """Give ``user`` a feed link and return its path with the token, e.g. ``/agenda/...?token=``."""
+    from flask import current_app
+
+    from shelter.feeds.links import FEED_ENDPOINTS
+    from shelter.feeds.services import issue_feed_token
+
+    token = issue_feed_token(user, kind)
+    db.session.commit()
+    return current_app.url_map.bind("localhost").build(FEED_ENDPOINTS[kind], {"token": token})

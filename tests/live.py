@@ -75,7 +75,7 @@ def _wait_until_serving(base_url: str, process: subprocess.Popen, log_path: Path
             with urllib.request.urlopen(base_url + "/connexion", timeout=2) as response:
                 if response.status == 200:
                     return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
+        except (urllib.error.URLError, OSError):  # refused, reset, or a slow first answer
             time.sleep(0.2)
     raise RuntimeError("gunicorn did not start within 30 s")
 

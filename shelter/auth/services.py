@@ -10,9 +10,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from shelter.domain import DomainError
 from shelter.extensions import db
+from shelter.feeds.services import revoke_feed_tokens
 from shelter.i18n import lazy_gettext as _l
 from shelter.mail import render_mail, send_mail
-from shelter.models import AccountToken, Role, TokenPurpose, User, hash_token, utcnow
+from shelter.models import AccountToken, FeedKind, Role, TokenPurpose, User, hash_token, utcnow
 from shelter.models.audit import record
 from shelter.urls import external_url
 
@@ -164,6 +165,8 @@ def set_role(user: User, role: str, actor: User) -> None:
         return
     if user.role == Role.COORDINATOR and count_active_coordinators() <= 1 and user.active:
         raise DomainError(_l("Il faut garder au moins un·e coordinateur·rice actif·ve."))
+    if user.role == Role.COORDINATOR:
+        revoke_feed_tokens(user, (FeedKind.COORDINATION,))
     user.role = role
     # A new role means new rights: sessions and coordinator feeds start over.
     user.end_sessions()
@@ -179,5 +182,6 @@ def set_active(user: User, active: bool, actor: User) -> None:
         if user.is_coordinator and count_active_coordinators() <= 1:
             raise DomainError(_l("Il faut garder au moins un·e coordinateur·rice actif·ve."))
         user.end_sessions()
+        revoke_feed_tokens(user)
     user.active = active
     record(actor, "user.activate" if active else "user.deactivate", "user", user.id)

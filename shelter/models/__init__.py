@@ -2,6 +2,7 @@
 
 from shelter.models.audit import AuditEntry
 from shelter.models.base import UTCDateTime, utcnow
+from shelter.models.feeds import FeedKind, FeedToken
 from shelter.models.nights import BRUSSELS, Night, NightStatus, Stay
 from shelter.models.places import DEFAULT_BEDS, Place
 from shelter.models.public import (
@@ -23,6 +24,8 @@ __all__ = [
     "AccountToken",
     "ApplicationStatus",
     "AuditEntry",
+    "FeedKind",
+    "FeedToken",
     "MaterialNeed",
     "NewsPost",
     "NewsletterSubscriber",
