@@ -1,14 +1,12 @@
 """The public calendar feed: published public events as iCalendar (RFC 5545) bytes."""
 
 from collections.abc import Callable, Iterable
-from datetime import timedelta
+from datetime import date, timedelta
 
-from icalendar import Calendar, Event, Timezone
-
+from shelter.ical import FeedEvent, calendar_bytes, event_uid
 from shelter.models import BRUSSELS, PublicEvent
 from shelter.public.markup import plain_text
 
-REFRESH_INTERVAL = timedelta(hours=1)
 # An event without an end is shown as lasting two hours: DTEND is always written.
 DEFAULT_LENGTH = timedelta(hours=2)
 
@@ -21,40 +19,22 @@ def public_events_calendar(
     event_url: Callable[[PublicEvent], str] | None = None,
 ) -> bytes:
     """Build the public feed; the same events always give the same bytes."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//Shelter//Public events//FR")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", calendar_name)
-    calendar.add("x-wr-timezone", "Europe/Brussels")
-    calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
-    calendar.add_component(Timezone.from_tzid("Europe/Brussels"))
-    for event in events:
-        calendar.add_component(_event_component(event, host, event_url))
-    return calendar.to_ical()
+    feed_events = [_feed_event(event, host, event_url) for event in events]
+    days = [event.starts_at.date() for event in feed_events] or [date.today()]
+    return calendar_bytes(calendar_name, feed_events, min(days), max(days))
 
 
-def _event_component(
+def _feed_event(
     event: PublicEvent, host: str, event_url: Callable[[PublicEvent], str] | None
-) -> Event:
-    component = Event()
-    component.add("uid", f"event-{event.id}@{host}")
-    component.add("dtstamp", event.updated_at)
-    component.add("last-modified", event.updated_at)
-    component.add("created", event.created_at)
-    component.add("sequence", event.sequence)
-    component.add("summary", event.title)
-    component.add("dtstart", event.starts_at.astimezone(BRUSSELS))
-    ends_at = event.ends_at or event.starts_at + DEFAULT_LENGTH
-    component.add("dtend", ends_at.astimezone(BRUSSELS))
-    if event.location:
-        component.add("location", event.location)
-    description = plain_text(event.description)
-    if description:
-        component.add("description", description)
-    if event_url is not None:
-        component.add("url", event_url(event))
-    component.add("status", "CONFIRMED")
-    component.add("transp", "OPAQUE")
-    return component
+) -> FeedEvent:
+    return FeedEvent(
+        uid=event_uid("event", event.id, host),
+        summary=event.title,
+        starts_at=event.starts_at.astimezone(BRUSSELS),
+        ends_at=(event.ends_at or event.starts_at + DEFAULT_LENGTH).astimezone(BRUSSELS),
+        changed_at=event.updated_at,
+        sequence=event.sequence,
+        description=plain_text(event.description),
+        url=event_url(event) if event_url is not None else "",
+        location=event.location or "",
+    )
