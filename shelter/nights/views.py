@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
@@ -30,6 +32,23 @@ def _place_or_404(place_id: int) -> Place:
 def _refused(error: DomainError) -> None:
     db.session.rollback()
     flash(str(error.message), "error")
+
+
+def _act_on_night(night_id: int, action: Callable, success: str, then=None, **forms):
+    """Run ``action()``: a refusal shows the night page again (409), else commit and go back.
+
+    ``then`` receives what the action returned, once it is committed (e.g. to send emails).
+    """
+    try:
+        outcome = action()
+    except DomainError as error:
+        _refused(error)
+        return _render_night(_night_or_404(night_id), 409, **forms)
+    db.session.commit()
+    if then is not None:
+        then(outcome)
+    flash(success, "success")
+    return redirect(url_for("nights.night", night_id=night_id))
 
 
 @bp.route("/nuits/planifier", methods=["GET", "POST"])
@@ -103,14 +122,12 @@ def update(night_id: int):
     form = NightForm(prefix="night")
     if not form.validate_on_submit():
         return _render_night(night, 400, night_form=form)
-    try:
-        services.update_night(night, form.capacity.data, form.note.data, current_user)
-    except DomainError as error:
-        _refused(error)
-        return _render_night(_night_or_404(night_id), 409, night_form=form)
-    db.session.commit()
-    flash(_("Nuit mise à jour."), "success")
-    return redirect(url_for("nights.night", night_id=night_id))
+    return _act_on_night(
+        night_id,
+        lambda: services.update_night(night, form.capacity.data, form.note.data, current_user),
+        _("Nuit mise à jour."),
+        night_form=form,
+    )
 
 
 @bp.post("/nuits/<int:night_id>/annuler")
@@ -120,15 +137,12 @@ def cancel(night_id: int):
     form = CancelNightForm(prefix="cancel")
     if not form.validate_on_submit():
         return _render_night(night, 400, cancel_form=form)
-    try:
-        signups = services.cancel_night(night, form.reason.data, current_user)
-    except DomainError as error:
-        _refused(error)
-        return _render_night(_night_or_404(night_id), 409)
-    db.session.commit()
-    notify_night_cancelled(night, signups)
-    flash(_("La nuit est annulée."), "success")
-    return redirect(url_for("nights.night", night_id=night_id))
+    return _act_on_night(
+        night_id,
+        lambda: services.cancel_night(night, form.reason.data, current_user),
+        _("La nuit est annulée."),
+        then=lambda signups: notify_night_cancelled(night, signups),
+    )
 
 
 @bp.post("/nuits/<int:night_id>/retablir")
@@ -137,14 +151,11 @@ def reinstate(night_id: int):
     night = _night_or_404(night_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        services.reinstate_night(night, current_user)
-    except DomainError as error:
-        _refused(error)
-        return _render_night(_night_or_404(night_id), 409)
-    db.session.commit()
-    flash(_("La nuit est de nouveau prévue."), "success")
-    return redirect(url_for("nights.night", night_id=night_id))
+    return _act_on_night(
+        night_id,
+        lambda: services.reinstate_night(night, current_user),
+        _("La nuit est de nouveau prévue."),
+    )
 
 
 @bp.post("/nuits/<int:night_id>/sejours")
@@ -154,8 +165,9 @@ def add_stay(night_id: int):
     form = StayForm()
     if not form.validate_on_submit():
         return _render_night(night, 400, stay_form=form)
-    try:
-        services.book_stay(
+    return _act_on_night(
+        night_id,
+        lambda: services.book_stay(
             night.place,
             form.arrival.data,
             form.departure.data,
@@ -163,13 +175,10 @@ def add_stay(night_id: int):
             form.alias.data,
             form.note.data,
             current_user,
-        )
-    except DomainError as error:
-        _refused(error)
-        return _render_night(_night_or_404(night_id), 409, stay_form=form)
-    db.session.commit()
-    flash(_("Séjour enregistré."), "success")
-    return redirect(url_for("nights.night", night_id=night_id))
+        ),
+        _("Séjour enregistré."),
+        stay_form=form,
+    )
 
 
 def _stay_or_404(stay_id: int) -> Stay:
