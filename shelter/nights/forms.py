@@ -20,10 +20,15 @@ from shelter.models import Place
 
 MAX_PLANNED_DAYS = 366
 MAX_STAY_PLACES = 10
+MAX_STAY_NIGHTS = 366
+# The years the calendar shows: a date outside them is a typo, and near the ends of the
+# datetime range it would overflow when shifts, feeds or time zones are computed.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
-def strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
+def strip(value: str | None) -> str:
+    # A text field missing from the posted form arrives as None: read it as empty.
+    return value.strip() if isinstance(value, str) else ""
 
 
 class LocalDateField(DateField):
@@ -34,6 +39,14 @@ class LocalDateField(DateField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(_l("Indique une date valide (jj/mm/aaaa).")) from None
+
+
+def sensible_year(form, field) -> None:
+    """Refuse a date (or date and time) outside the years the app handles."""
+    if field.data is not None and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+        raise ValidationError(
+            _l("Indique une date entre %(first)d et %(last)d.", first=FIRST_YEAR, last=LAST_YEAR)
+        )
 
 
 class WholeNumberField(IntegerField):
@@ -77,9 +90,10 @@ def night_note_field():
 class PlanNightsForm(FlaskForm):
     place = SelectField(_l("Lieu"), coerce=int)
     first_date = LocalDateField(
-        _l("Première nuit"), validators=[InputRequired(message=_l("Indique une date."))]
+        _l("Première nuit"),
+        validators=[InputRequired(message=_l("Indique une date.")), sensible_year],
     )
-    last_date = LocalDateField(_l("Dernière nuit"), validators=[Optional()])
+    last_date = LocalDateField(_l("Dernière nuit"), validators=[Optional(), sensible_year])
     weekdays = CheckboxesField(_l("Jours de la semaine"), coerce=int)
     capacity = capacity_field(_l("Capacité (places)"), required=False)
     note = night_note_field()
@@ -137,10 +151,12 @@ class StayForm(FlaskForm):
         ],
     )
     arrival = LocalDateField(
-        _l("Arrivée (soir)"), validators=[InputRequired(message=_l("Indique une date."))]
+        _l("Arrivée (soir)"),
+        validators=[InputRequired(message=_l("Indique une date.")), sensible_year],
     )
     departure = LocalDateField(
-        _l("Départ (matin)"), validators=[InputRequired(message=_l("Indique une date."))]
+        _l("Départ (matin)"),
+        validators=[InputRequired(message=_l("Indique une date.")), sensible_year],
     )
     note = TextAreaField(
         _l("Besoins pratiques"),
@@ -151,6 +167,12 @@ class StayForm(FlaskForm):
     def validate_departure(self, field):
         if field.data and self.arrival.data and field.data <= self.arrival.data:
             raise ValidationError(_l("Le départ doit être au moins le lendemain de l'arrivée."))
+        if (
+            field.data
+            and self.arrival.data
+            and (field.data - self.arrival.data).days > MAX_STAY_NIGHTS
+        ):
+            raise ValidationError(_l("Un séjour dure au plus %(max)d nuits.", max=MAX_STAY_NIGHTS))
 
 
 class EditStayForm(StayForm):

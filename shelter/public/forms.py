@@ -26,6 +26,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from shelter.auth.forms import email_field, strip
 from shelter.i18n import lazy_gettext as _l
 from shelter.models import BRUSSELS
+from shelter.nights.forms import sensible_year
 from shelter.public.validation import iban_problem, structured_communication_problem
 
 HELP_CHOICES = [
@@ -142,7 +143,7 @@ class NewsPostForm(FlaskForm):
     published_at = DateTimeLocalField(
         _l("Date de publication"),
         format=DATETIME_FORMATS,
-        validators=[Optional()],
+        validators=[Optional(), sensible_year],
     )
     is_published = BooleanField(_l("Publié (sinon brouillon)"))
 
@@ -156,10 +157,13 @@ class PublicEventForm(FlaskForm):
     starts_at = DateTimeLocalField(
         _l("Début"),
         format=DATETIME_FORMATS,
-        validators=[DataRequired(message=_l("Indique la date et l'heure de début."))],
+        validators=[
+            DataRequired(message=_l("Indique la date et l'heure de début.")),
+            sensible_year,
+        ],
     )
     ends_at = DateTimeLocalField(
-        _l("Fin (facultatif)"), format=DATETIME_FORMATS, validators=[Optional()]
+        _l("Fin (facultatif)"), format=DATETIME_FORMATS, validators=[Optional(), sensible_year]
     )
     location = StringField(
         _l("Lieu"),

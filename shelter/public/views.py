@@ -45,8 +45,15 @@ def _host() -> str:
     return urlsplit(external_url("public.home")).hostname or "localhost"
 
 
+MAX_PAGE = 100_000
+
+
 def _page() -> int:
-    return request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=int)
+    # A page number the database cannot take is a page that does not exist.
+    if not 1 <= page <= MAX_PAGE:
+        abort(404)
+    return page
 
 
 def _public_file(body: bytes, content_type: str):
