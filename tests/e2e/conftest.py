@@ -18,6 +18,7 @@ if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 
+from tests.factories import DEFAULT_PASSWORD  # noqa: E402
 from tests.live import gunicorn_server  # noqa: E402
 
 
@@ -33,9 +34,24 @@ def browser():
 
 
 @pytest.fixture
-def live_url(app, migrated_database, tmp_path):
+def live_settings() -> dict:
+    """Extra settings for the server (``SHELTER_<KEY>`` variables); a module may override it."""
+    return {}
+
+
+@pytest.fixture
+def mail_settings(smtp_server) -> dict:
+    """Settings pointing the server at the test SMTP server (read it with ``mailbox``)."""
+    _, port = smtp_server
+    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port}
+
+
+@pytest.fixture
+def live_url(app, migrated_database, tmp_path, live_settings):
     """The app under gunicorn, on the test database the factories write to."""
-    with gunicorn_server(migrated_database, tmp_path / "live", workers=2) as base_url:
+    with gunicorn_server(
+        migrated_database, tmp_path / "live", workers=2, **live_settings
+    ) as base_url:
         yield base_url
 
 
@@ -66,7 +82,20 @@ class Journey:
     def goto(self, path: str):
         return self.page.goto(self.base_url + path)
 
+    def log_in(self, user, password: str = DEFAULT_PASSWORD) -> None:
+        """Log in through the form, in French, and land on the member home page."""
+        self.goto("/connexion")
+        self.page.get_by_label("Adresse email").fill(user.email)
+        self.page.get_by_label("Mot de passe").fill(password)
+        self.page.get_by_role("button", name="Se connecter").click()
+        self.page.wait_for_url("**/calendrier/")
+
     def screenshot(self, step: str) -> Path:
+        """Save the whole page as a person sees it, after checking it fits the screen's width."""
+        overflow = self.page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{step}: the page is {overflow}px wider than the screen"
         ARTIFACTS.mkdir(exist_ok=True)
         path = ARTIFACTS / f"{self.name}-{step}.png"
         self.page.screenshot(path=str(path), full_page=True)
