@@ -1,7 +1,7 @@
 """The reference data set of the benchmarks: a year of nights, as SPEC.md section 10 describes.
 
-365 nights (from 60 days ago by default), 3 shifts each, 60 volunteers with about 18 sign-ups each, 8 stays
-per night. Rows are written directly, fast, with the counters the services keep.
+365 nights (from 60 days ago by default), 3 shifts each, 60 volunteers with about 18 sign-ups
+each, 8 stays per night. Rows are written directly, fast, with the counters the services keep.
 """
 
 import random

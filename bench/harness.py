@@ -143,14 +143,16 @@ def _free_signup(coming: list[Night]) -> tuple[str, int] | None:
         for shift in night.shifts:
             if shift.signup_count >= shift.max_volunteers:
                 continue
-            busy = select(SignUp.user_id).join(Shift).where(
-                Shift.starts_at < shift.ends_at + timedelta(days=1),
-                Shift.ends_at > shift.starts_at - timedelta(days=1),
+            busy = (
+                select(SignUp.user_id)
+                .join(Shift)
+                .where(
+                    Shift.starts_at < shift.ends_at + timedelta(days=1),
+                    Shift.ends_at > shift.starts_at - timedelta(days=1),
+                )
             )
             person = db.session.scalar(
-                select(User)
-                .where(User.role == "volunteer", User.id.not_in(busy))
-                .limit(1)
+                select(User).where(User.role == "volunteer", User.id.not_in(busy)).limit(1)
             )
             if person is not None:
                 return person.email, shift.id
@@ -200,8 +202,12 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
         padded = [first[0].ljust(first[1]), *(cell.rjust(width) for cell, width in rest)]
         return "| " + " | ".join(padded) + " |"
 
-    rule = "|" + "|".join(
-        "-" * (width + 2) if index == 0 else "-" * (width + 1) + ":"
-        for index, width in enumerate(widths)
-    ) + "|"
+    rule = (
+        "|"
+        + "|".join(
+            "-" * (width + 2) if index == 0 else "-" * (width + 1) + ":"
+            for index, width in enumerate(widths)
+        )
+        + "|"
+    )
     return "\n".join([line(cells[0]), rule, *(line(row) for row in cells[1:])])

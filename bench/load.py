@@ -81,7 +81,8 @@ class Visitor:
         self.results.add(kind, reply.status, reply.ms)
         if reply.status == 302 and method == "POST":  # the browser follows, flashes are shown
             location = urllib.parse.urlsplit(reply.headers["Location"])
-            followed = self.client.get(location.path + (f"?{location.query}" * bool(location.query)))
+            query = f"?{location.query}" if location.query else ""
+            followed = self.client.get(location.path + query)
             self.results.add("page after a POST", followed.status, followed.ms)
         return reply
 
@@ -234,9 +235,7 @@ def broken_invariants(app) -> list[str]:
         ).all()
         if full:
             problems.append(f"shifts over their maximum: {full}")
-        signups = (
-            select(func.count(SignUp.id)).where(SignUp.shift_id == Shift.id).scalar_subquery()
-        )
+        signups = select(func.count(SignUp.id)).where(SignUp.shift_id == Shift.id).scalar_subquery()
         miscounted = db.session.scalars(select(Shift.id).where(Shift.signup_count != signups)).all()
         if miscounted:
             problems.append(f"shifts whose signup_count differs from their sign-ups: {miscounted}")

@@ -235,10 +235,8 @@ def gunicorn_rows(base_url: str, keys: Keys, seconds: float, clients: int) -> li
         path, headers = mixed_reads(keys, rng)
         return path, {"If-None-Match": etag} if headers else {}
 
-    throughput(base_url, coordinator.cookies, reads, 1, clients)  # warm-up both workers
-    floor, floor_errors = throughput(
-        base_url, {}, lambda rng: (FLOOR_PATH, {}), seconds, clients
-    )
+    throughput(base_url, coordinator.cookies, reads, min(1, seconds), clients)  # warm-up
+    floor, floor_errors = throughput(base_url, {}, lambda rng: (FLOOR_PATH, {}), seconds, clients)
     mixed, errors = throughput(base_url, coordinator.cookies, reads, seconds, clients)
     assert floor_errors == 0 and errors == 0, f"errors: floor {floor_errors}, mixed {errors}"
     return [
