@@ -5,7 +5,7 @@ FLASK := $(BIN)/flask --app shelter
 STAMP := $(VENV)/.installed
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard shelter/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test lint format messages translations serve bench
+.PHONY: run test lint format messages translations serve bench load
 
 run: $(STAMP) translations
 	$(FLASK) setup
@@ -14,8 +14,12 @@ run: $(STAMP) translations
 test: $(STAMP) translations
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Benchmarks (not tests): a temporary database, gunicorn on a random 127.0.0.1 port.
 bench: $(STAMP) translations
-	$(BIN)/python bench/feeds.py
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+load: $(STAMP) translations
+	$(BIN)/python -m bench.load $(LOAD_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,15 +1,16 @@
 """The reference data set of the benchmarks: a year of nights, as SPEC.md section 10 describes.
 
-365 nights (from 60 days ago), 3 shifts each, 60 volunteers with about 18 sign-ups each, 8 stays
-per night. Rows are written directly, fast, with the counters the services keep.
+365 nights (from 60 days ago by default), 3 shifts each, 60 volunteers with about 18 sign-ups
+each, 8 stays per night. Rows are written directly, fast, with the counters the services keep.
 """
 
 import random
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 from shelter.extensions import db
 from shelter.models import Night, Place, ShiftType, SignUp, Stay, User
+from shelter.nights.services import local_today
 from shelter.shifts.services import add_default_shifts
 
 PASSWORD = "bench password phrase"
@@ -29,7 +30,11 @@ class Dataset:
 
 
 def build(
-    nights: int = 365, volunteers: int = 60, signups_each: int = 18, stays: int = 8
+    nights: int = 365,
+    volunteers: int = 60,
+    signups_each: int = 18,
+    stays: int = 8,
+    past_days: int = 60,
 ) -> Dataset:
     """Write the data set into the current app's (empty) database and return its key rows."""
     rng = random.Random(2026)
@@ -52,7 +57,7 @@ def build(
     for person in people:
         person.password_hash = coordinator.password_hash
     db.session.add_all([place, *types, coordinator, *people])
-    first = date.today() - timedelta(days=60)
+    first = local_today() - timedelta(days=past_days)
     all_nights = []
     for offset in range(nights):
         night = Night(place=place, date=first + timedelta(days=offset), capacity=10)

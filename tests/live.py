@@ -27,8 +27,14 @@ class LiveResponse:
 
 
 @contextmanager
-def gunicorn_server(database_url: str, instance_path: Path, workers: int = 4, **settings):
-    """Serve the app with gunicorn on a random loopback port; stop it on exit."""
+def gunicorn_server(
+    database_url: str,
+    instance_path: Path,
+    workers: int = 4,
+    app: str = "shelter:create_app()",
+    **settings,
+):
+    """Serve ``app`` with gunicorn on a random loopback port; stop it on exit."""
     port = free_port()
     env = {
         **os.environ,
@@ -47,7 +53,7 @@ def gunicorn_server(database_url: str, instance_path: Path, workers: int = 4, **
         "--bind", f"127.0.0.1:{port}",
         "--graceful-timeout", "5",
         "--log-level", "warning",
-        "shelter:create_app()",
+        app,
     ]  # fmt: skip
     log_path = instance_path / "gunicorn.log"
     instance_path.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,1 @@
+"""Benchmarks and load test: ``make bench``, ``make load``."""
