@@ -14,14 +14,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask_babel import format_date
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from shelter.domain import DomainError
 from shelter.extensions import db
+from shelter.i18n import format_date, ngettext
 from shelter.i18n import gettext as _
-from shelter.i18n import ngettext
 from shelter.models import BRUSSELS, Night, NightStatus, Place, SignUp, Stay, User, utcnow
 from shelter.models.audit import record
 from shelter.shifts.services import active_shift_types, add_default_shifts

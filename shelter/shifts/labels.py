@@ -1,9 +1,7 @@
 """Short localised descriptions of shifts and nights, for messages, emails and summaries."""
 
-from flask_babel import format_date, format_datetime, format_time
-
+from shelter.i18n import format_date, format_datetime, format_time, ngettext
 from shelter.i18n import gettext as _
-from shelter.i18n import ngettext
 from shelter.models import Night, Shift
 
 
