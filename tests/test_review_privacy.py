@@ -531,3 +531,39 @@ def test_a_coordinator_role_changed_in_the_database_is_checked_on_each_feed_requ
     coordinator.role = "volunteer"
     db.session.commit()
     assert client.get(feed).status_code == 404
+
+
+def test_a_database_error_on_a_stay_logs_no_guest_data(app, world, caplog):
+    """A failing INSERT (lost connection, lock timeout, a constraint) is logged by Flask with
+    SQLAlchemy's message, which by default lists the statement's parameters."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the failure is simulated with a SQLite trigger")
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    night = world["soon"]
+    night_id, arrival, departure = night.id, str(night.date), str(night.morning)
+    coordinator = client_of(app, world["coordinator"])
+    db.session.remove()  # let go of SQLite's write lock
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "CREATE TRIGGER review_refuse_stays BEFORE INSERT ON stays "
+            "BEGIN SELECT RAISE(ABORT, 'simulated failure'); END"
+        )
+    try:
+        response = coordinator.post(
+            f"/nuits/{night_id}/sejours",
+            data={
+                "alias": ALIAS + "9",
+                "note": NOTE + "9",
+                "places": "1",
+                "arrival": arrival,
+                "departure": departure,
+            },
+        )
+    finally:
+        db.session.remove()
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("DROP TRIGGER review_refuse_stays")
+    assert response.status_code == 500
+    assert "simulated failure" in caplog.text
+    assert_no_guest_data(response.get_data(as_text=True), "500 page")
+    assert_no_guest_data(caplog.text, "the logged error")
