@@ -63,6 +63,12 @@ def _derive(app: Flask) -> None:
     config = app.config
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     config["SQLALCHEMY_DATABASE_URI"] = database_uri(config["DATABASE_URL"], app.instance_path)
+    # A database error's message would otherwise list the statement's values (a guest's alias
+    # and note) and end up in the logs with the traceback.
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **config["SQLALCHEMY_ENGINE_OPTIONS"],
+        "hide_parameters": True,
+    }
     if config["RATELIMIT_STORAGE_URL"]:
         config["RATELIMIT_STORAGE_URI"] = config["RATELIMIT_STORAGE_URL"]
     if config["SESSION_COOKIE_SECURE"] is None:
