@@ -2,7 +2,6 @@
 
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
 from flask import Flask, current_app, has_request_context, request, session
@@ -12,8 +11,9 @@ from flask_babel import lazy_gettext as lazy_gettext
 from flask_babel import ngettext as ngettext
 from flask_login import current_user
 
+from shelter.models.nights import BRUSSELS
+
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
-TIMEZONE = ZoneInfo("Europe/Brussels")
 
 
 def select_locale() -> str:
@@ -40,13 +40,13 @@ def _formatted(kind: str, value: date | time, pattern: str, language: str) -> st
     if kind == "date":
         return babel_dates.format_date(value, pattern, locale=language)
     if kind == "time":
-        return babel_dates.format_time(value, pattern, tzinfo=TIMEZONE, locale=language)
-    return babel_dates.format_datetime(value, pattern, tzinfo=TIMEZONE, locale=language)
+        return babel_dates.format_time(value, pattern, tzinfo=BRUSSELS, locale=language)
+    return babel_dates.format_datetime(value, pattern, tzinfo=BRUSSELS, locale=language)
 
 
 def _local(value: datetime) -> datetime:
     """Return ``value`` in Brussels time; a naive datetime is taken as UTC."""
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(TIMEZONE)
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(BRUSSELS)
 
 
 def format_datetime(value: datetime, format: str = "medium") -> str:

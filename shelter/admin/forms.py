@@ -21,7 +21,3 @@ class InviteForm(FlaskForm):
 
 class RoleForm(FlaskForm):
     role = SelectField(_l("Rôle"), choices=ROLE_CHOICES, validators=[InputRequired()])
-
-
-class ConfirmForm(FlaskForm):
-    """A form with nothing but its CSRF token, for action buttons."""

@@ -2,17 +2,18 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from shelter.admin import bp, queries
-from shelter.admin.forms import ConfirmForm, InviteForm, RoleForm
+from shelter.admin.forms import InviteForm, RoleForm
 from shelter.auth import services as accounts
 from shelter.domain import DomainError
 from shelter.extensions import db
+from shelter.forms import ConfirmForm
 from shelter.i18n import gettext as _
 from shelter.models import User
 from shelter.security import coordinator_required
 
 
 def _user_or_404(user_id: int) -> User:
-    return db.session.get(User, user_id) or abort(404)
+    return db.get_or_404(User, user_id)
 
 
 def _render_users(form: InviteForm, status: int = 200):

@@ -2,15 +2,12 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
+from shelter.forms import strip
 from shelter.i18n import LANGUAGE_NAMES
 from shelter.i18n import lazy_gettext as _l
 from shelter.passwords import password_problem
 
 LANGUAGE_CHOICES = [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
-
-
-def strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
 
 
 def email_field(label=None):

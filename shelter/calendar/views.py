@@ -3,6 +3,7 @@ from datetime import date
 from flask import abort, render_template
 
 from shelter.calendar import bp, queries
+from shelter.forms import FIRST_YEAR, LAST_YEAR
 from shelter.nights.services import local_today
 
 
@@ -12,7 +13,7 @@ def month(year: int | None = None, month: int | None = None):
     today = local_today()
     if year is None or month is None:
         year, month = today.year, today.month
-    if not (1 <= month <= 12 and 2000 <= year <= 2100):
+    if not (1 <= month <= 12 and FIRST_YEAR <= year <= LAST_YEAR):
         abort(404)
     previous, following = queries.neighbour_months(year, month)
     weeks = queries.month_weeks(year, month, today)

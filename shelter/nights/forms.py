@@ -3,8 +3,6 @@ from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
-    DateField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -15,46 +13,13 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from shelter.extensions import db
+from shelter.forms import LocalDateField, WholeNumberField, sensible_year, strip
 from shelter.i18n import lazy_gettext as _l
 from shelter.models import Place
 
 MAX_PLANNED_DAYS = 366
 MAX_STAY_PLACES = 10
 MAX_STAY_NIGHTS = 366
-# The years the calendar shows: a date outside them is a typo, and near the ends of the
-# datetime range it would overflow when shifts, feeds or time zones are computed.
-FIRST_YEAR, LAST_YEAR = 2000, 2100
-
-
-def strip(value: str | None) -> str:
-    # A text field missing from the posted form arrives as None: read it as empty.
-    return value.strip() if isinstance(value, str) else ""
-
-
-class LocalDateField(DateField):
-    """A date field whose parse error speaks the user's language."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(_l("Indique une date valide (jj/mm/aaaa).")) from None
-
-
-def sensible_year(form, field) -> None:
-    """Refuse a date (or date and time) outside the years the app handles."""
-    if field.data is not None and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
-        raise ValidationError(
-            _l("Indique une date entre %(first)d et %(last)d.", first=FIRST_YEAR, last=LAST_YEAR)
-        )
-
-
-class WholeNumberField(IntegerField):
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(_l("Indique un nombre entier.")) from None
 
 
 class CheckboxesField(SelectMultipleField):
@@ -181,7 +146,3 @@ class EditStayForm(StayForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.place.choices = place_choices(active_only=False)
-
-
-class ConfirmForm(FlaskForm):
-    """A form with nothing but its CSRF token, for action buttons."""

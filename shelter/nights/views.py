@@ -5,13 +5,13 @@ from flask_login import current_user
 
 from shelter.domain import DomainError
 from shelter.extensions import db
+from shelter.forms import ConfirmForm
 from shelter.i18n import gettext as _
 from shelter.i18n import ngettext
 from shelter.models import Night, Place, Stay
 from shelter.nights import bp, queries, services
 from shelter.nights.forms import (
     CancelNightForm,
-    ConfirmForm,
     EditStayForm,
     NightForm,
     PlanNightsForm,
@@ -26,7 +26,7 @@ def _night_or_404(night_id: int) -> Night:
 
 
 def _place_or_404(place_id: int) -> Place:
-    return db.session.get(Place, place_id) or abort(404)
+    return db.get_or_404(Place, place_id)
 
 
 def _refused(error: DomainError) -> None:

@@ -2,9 +2,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
+from shelter.forms import WholeNumberField, strip
 from shelter.i18n import lazy_gettext as _l
 from shelter.models import DEFAULT_BEDS
-from shelter.nights.forms import WholeNumberField, strip
 
 
 class PlaceForm(FlaskForm):

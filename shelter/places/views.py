@@ -1,4 +1,4 @@
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from shelter.domain import DomainError
@@ -38,7 +38,7 @@ def create():
 @bp.route("/<int:place_id>", methods=["GET", "POST"])
 @coordinator_required
 def edit(place_id: int):
-    place = db.session.get(Place, place_id) or abort(404)
+    place = db.get_or_404(Place, place_id)
     form = PlaceForm(obj=place)
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200

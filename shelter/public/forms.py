@@ -23,10 +23,10 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from shelter.auth.forms import email_field, strip
+from shelter.auth.forms import email_field
+from shelter.forms import sensible_year, strip
 from shelter.i18n import lazy_gettext as _l
 from shelter.models import BRUSSELS
-from shelter.nights.forms import sensible_year
 from shelter.public.validation import iban_problem, structured_communication_problem
 
 HELP_CHOICES = [

@@ -4,9 +4,9 @@ newsletter subscribers and settings."""
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from shelter.admin.forms import ConfirmForm
 from shelter.domain import DomainError
 from shelter.extensions import db
+from shelter.forms import ConfirmForm
 from shelter.i18n import gettext as _
 from shelter.models import MaterialNeed, NewsPost, PublicEvent, VolunteerApplication
 from shelter.public import bp, queries, services
@@ -22,11 +22,6 @@ from shelter.public.forms import (
 )
 from shelter.public.settings import SETTING_NAMES, save_site_settings, site_settings
 from shelter.security import coordinator_required
-
-
-def _get_or_404(model, object_id: int):
-    return db.session.get(model, object_id) or abort(404)
-
 
 # --- news -------------------------------------------------------------------------------------
 
@@ -83,13 +78,13 @@ def new_news():
 @bp.route("/gestion/actualites/<int:post_id>", methods=["GET", "POST"])
 @coordinator_required
 def edit_news(post_id: int):
-    return _edit_post(_get_or_404(NewsPost, post_id))
+    return _edit_post(db.get_or_404(NewsPost, post_id))
 
 
 @bp.post("/gestion/actualites/<int:post_id>/supprimer")
 @coordinator_required
 def delete_news(post_id: int):
-    post = _get_or_404(NewsPost, post_id)
+    post = db.get_or_404(NewsPost, post_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     services.delete_news_post(post, current_user)
@@ -150,13 +145,13 @@ def new_event():
 @bp.route("/gestion/agenda-public/<int:event_id>", methods=["GET", "POST"])
 @coordinator_required
 def edit_event(event_id: int):
-    return _edit_event(_get_or_404(PublicEvent, event_id))
+    return _edit_event(db.get_or_404(PublicEvent, event_id))
 
 
 @bp.post("/gestion/agenda-public/<int:event_id>/supprimer")
 @coordinator_required
 def delete_event(event_id: int):
-    event = _get_or_404(PublicEvent, event_id)
+    event = db.get_or_404(PublicEvent, event_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     services.delete_public_event(event, current_user)
@@ -180,7 +175,7 @@ def applications():
 
 
 def _decide(application_id: int, decision, done_message: str):
-    application = _get_or_404(VolunteerApplication, application_id)
+    application = db.get_or_404(VolunteerApplication, application_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -240,7 +235,7 @@ def add_need():
 
 
 def _change_need(need_id: int, change, message: str):
-    need = _get_or_404(MaterialNeed, need_id)
+    need = db.get_or_404(MaterialNeed, need_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     change(need)

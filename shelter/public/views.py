@@ -14,9 +14,9 @@ from flask import (
     url_for,
 )
 
-from shelter.admin.forms import ConfirmForm
 from shelter.auth.services import normalise_email
 from shelter.extensions import csrf, db, limiter
+from shelter.forms import ConfirmForm
 from shelter.i18n import current_language
 from shelter.i18n import gettext as _
 from shelter.public import bp, queries, services

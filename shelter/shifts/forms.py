@@ -10,7 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
-from shelter.auth.forms import strip
+from shelter.forms import strip
 from shelter.i18n import lazy_gettext as _l
 
 

@@ -99,18 +99,6 @@ def my_signups(user: User, now: datetime | None = None, past_limit: int = 30):
     return upcoming, past
 
 
-def night_with_shifts(night_id: int) -> Night | None:
-    """Load a night with what ``shifts/_night_shifts.html`` iterates."""
-    return db.session.scalar(
-        select(Night)
-        .options(
-            joinedload(Night.place),
-            selectinload(Night.shifts).selectinload(Shift.signups).joinedload(SignUp.user),
-        )
-        .where(Night.id == night_id)
-    )
-
-
 def shift_with_night(shift_id: int) -> Shift | None:
     return db.session.scalar(
         select(Shift)

@@ -5,6 +5,7 @@ from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.i18n import gettext as _
 from shelter.models import Night, Shift, ShiftType, SignUp, User
+from shelter.nights.queries import night_with_shifts
 from shelter.security import coordinator_required, safe_next
 from shelter.shifts import bp, queries, services
 from shelter.shifts.forms import (
@@ -35,7 +36,7 @@ def _shift_or_404(shift_id: int) -> Shift:
 
 
 def _night_or_404(night_id: int) -> Night:
-    return queries.night_with_shifts(night_id) or abort(404)
+    return night_with_shifts(night_id) or abort(404)
 
 
 def _me() -> User:
@@ -152,7 +153,7 @@ def assign(shift_id: int):
 @bp.post("/inscriptions/<int:signup_id>/retirer")
 @coordinator_required
 def remove(signup_id: int):
-    signup = db.session.get(SignUp, signup_id) or abort(404)
+    signup = db.get_or_404(SignUp, signup_id)
     name = signup.user.name
     return _button(
         lambda: services.remove(signup, _me()),
@@ -322,7 +323,7 @@ def create_type():
 @bp.route("/services/types/<int:type_id>", methods=["GET", "POST"])
 @coordinator_required
 def edit_type(type_id: int):
-    shift_type = db.session.get(ShiftType, type_id) or abort(404)
+    shift_type = db.get_or_404(ShiftType, type_id)
     form = ShiftTypeForm(obj=shift_type)
     if form.validate_on_submit():
         try:

@@ -1,0 +1,47 @@
+"""Form pieces shared by every blueprint."""
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, ValidationError
+
+from shelter.i18n import lazy_gettext as _l
+
+# The years the app handles: a date outside them is a typo, and near the ends of the
+# datetime range it would overflow when shifts, feeds or time zones are computed.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def strip(value: str | None) -> str:
+    # A text field missing from the posted form arrives as None: read it as empty.
+    return value.strip() if isinstance(value, str) else ""
+
+
+def sensible_year(form, field) -> None:
+    """Refuse a date (or date and time) outside the years the app handles."""
+    if field.data is not None and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+        raise ValidationError(
+            _l("Indique une date entre %(first)d et %(last)d.", first=FIRST_YEAR, last=LAST_YEAR)
+        )
+
+
+class LocalDateField(DateField):
+    """A date field whose parse error speaks the user's language."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Indique une date valide (jj/mm/aaaa).")) from None
+
+
+class WholeNumberField(IntegerField):
+    """An integer field whose parse error speaks the user's language."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Indique un nombre entier.")) from None
+
+
+class ConfirmForm(FlaskForm):
+    """A form with nothing but its CSRF token, for action buttons."""
