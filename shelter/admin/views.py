@@ -10,6 +10,7 @@ from shelter.forms import ConfirmForm
 from shelter.i18n import gettext as _
 from shelter.models import User
 from shelter.security import coordinator_required
+from shelter.work import unit_of_work
 
 
 def _user_or_404(user_id: int) -> User:
@@ -38,14 +39,10 @@ def invite():
     form = InviteForm()
     if not form.validate_on_submit():
         return _render_users(form, 400)
-    try:
+    with unit_of_work(lambda: _render_users(form, 409)):
         user = accounts.invite(
             form.email.data, form.name.data, form.role.data, form.language.data, current_user
         )
-    except DomainError as error:
-        form.email.errors.append(str(error.message))
-        return _render_users(form, 409)
-    db.session.commit()
     flash(_("Invitation envoyée à %(email)s.", email=user.email), "success")
     return redirect(url_for("admin.users"))
 
@@ -55,13 +52,8 @@ def _apply(user_id: int, form, action) -> object:
     user = _user_or_404(user_id)
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with unit_of_work(lambda: (redirect(url_for("admin.users")), 409)):
         action(user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return redirect(url_for("admin.users")), 409
-    db.session.commit()
     flash(_("Compte de %(name)s mis à jour.", name=user.name), "success")
     return redirect(url_for("admin.users"))
 

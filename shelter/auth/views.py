@@ -10,12 +10,12 @@ from shelter.auth.forms import (
     ProfileForm,
     SetPasswordForm,
 )
-from shelter.domain import DomainError
 from shelter.extensions import db, limiter
 from shelter.i18n import gettext as _
 from shelter.models import TokenPurpose
 from shelter.navigation import member_home_url
 from shelter.security import public, safe_next
+from shelter.work import unit_of_work
 
 
 def _failed(response) -> bool:
@@ -140,18 +140,14 @@ def update_profile():
 @bp.post("/profil/mot-de-passe")
 def change_password():
     form = _password_form()
-    if form.validate_on_submit():
-        try:
-            services.change_password(
-                current_user._get_current_object(), form.current_password.data, form.password.data
-            )
-        except DomainError as error:
-            form.current_password.errors.append(str(error.message))
-        else:
-            db.session.commit()
-            flash(_("Ton mot de passe est changé. Tes autres sessions sont fermées."), "success")
-            return redirect(url_for("auth.profile"))
-    return _render_profile(ProfileForm(obj=current_user), form, 400)
+    if not form.validate_on_submit():
+        return _render_profile(ProfileForm(obj=current_user), form, 400)
+    with unit_of_work(lambda: _render_profile(ProfileForm(obj=current_user), form, 400)):
+        services.change_password(
+            current_user._get_current_object(), form.current_password.data, form.password.data
+        )
+    flash(_("Ton mot de passe est changé. Tes autres sessions sont fermées."), "success")
+    return redirect(url_for("auth.profile"))
 
 
 @bp.post("/langue")

@@ -82,8 +82,8 @@ def plan_nights(
     try:
         db.session.flush()
     except IntegrityError:
-        # Another coordinator planned one of these dates at the same moment.
-        db.session.rollback()
+        # Another coordinator planned one of these dates at the same moment; the request's
+        # unit of work rolls back.
         raise DomainError(
             _("Une de ces nuits vient d'être planifiée par quelqu'un d'autre. Réessaie.")
         ) from None

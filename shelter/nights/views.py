@@ -3,7 +3,6 @@ from collections.abc import Callable
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.forms import ConfirmForm
 from shelter.i18n import gettext as _
@@ -19,6 +18,7 @@ from shelter.nights.forms import (
 )
 from shelter.security import coordinator_required
 from shelter.shifts.notifications import notify_night_cancelled
+from shelter.work import unit_of_work
 
 
 def _night_or_404(night_id: int) -> Night:
@@ -29,22 +29,13 @@ def _place_or_404(place_id: int) -> Place:
     return db.get_or_404(Place, place_id)
 
 
-def _refused(error: DomainError) -> None:
-    db.session.rollback()
-    flash(str(error.message), "error")
-
-
 def _act_on_night(night_id: int, action: Callable, success: str, then=None, **forms):
     """Run ``action()``: a refusal shows the night page again (409), else commit and go back.
 
     ``then`` receives what the action returned, once it is committed (e.g. to send emails).
     """
-    try:
+    with unit_of_work(lambda: _render_night(_night_or_404(night_id), 409, **forms)):
         outcome = action()
-    except DomainError as error:
-        _refused(error)
-        return _render_night(_night_or_404(night_id), 409, **forms)
-    db.session.commit()
     if then is not None:
         then(outcome)
     flash(success, "success")
@@ -62,14 +53,10 @@ def plan():
     dates = services.dates_between(
         form.first_date.data, form.last_date.data or form.first_date.data, form.weekdays.data
     )
-    try:
+    with unit_of_work(lambda: (render_template("nights/plan.html", form=form), 409)):
         result = services.plan_nights(
             place, dates, form.capacity.data, form.note.data, current_user
         )
-    except DomainError as error:
-        _refused(error)
-        return render_template("nights/plan.html", form=form), 409
-    db.session.commit()
     _flash_plan_result(result)
     first = form.first_date.data
     return redirect(url_for("calendar.month", year=first.year, month=first.month))
@@ -204,7 +191,7 @@ def edit_stay(stay_id: int):
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
         return _render_edit_stay(stay, form, back_url, status)
-    try:
+    with unit_of_work(lambda: _render_edit_stay(_stay_or_404(stay_id), form, back_url, 409)):
         services.change_stay(
             stay,
             _place_or_404(form.place.data),
@@ -215,10 +202,6 @@ def edit_stay(stay_id: int):
             form.note.data,
             current_user,
         )
-    except DomainError as error:
-        _refused(error)
-        return _render_edit_stay(_stay_or_404(stay_id), form, back_url, 409)
-    db.session.commit()
     flash(_("Séjour modifié."), "success")
     return redirect(_night_page_of(stay.place_id, stay.arrival))
 
@@ -240,7 +223,7 @@ def cancel_stay(stay_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     back_url = _night_page_of(stay.place_id, stay.arrival)
-    services.cancel_stay(stay, current_user)
-    db.session.commit()
+    with unit_of_work():
+        services.cancel_stay(stay, current_user)
     flash(_("Séjour annulé : ses places sont libérées."), "success")
     return redirect(back_url)

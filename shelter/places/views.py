@@ -1,7 +1,6 @@
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.i18n import gettext as _
 from shelter.models import Place
@@ -9,6 +8,7 @@ from shelter.nights.queries import places_by_name
 from shelter.places import bp, services
 from shelter.places.forms import PlaceForm
 from shelter.security import coordinator_required
+from shelter.work import unit_of_work
 
 
 def _render_index(form: PlaceForm, status: int = 200):
@@ -43,7 +43,7 @@ def edit(place_id: int):
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
         return render_template("places/edit.html", place=place, form=form), status
-    try:
+    with unit_of_work(lambda: (render_template("places/edit.html", place=place, form=form), 409)):
         services.update_place(
             place,
             form.name.data,
@@ -53,10 +53,5 @@ def edit(place_id: int):
             form.active.data,
             current_user,
         )
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return render_template("places/edit.html", place=place, form=form), 409
-    db.session.commit()
     flash(_("Lieu « %(name)s » enregistré.", name=place.name), "success")
     return redirect(url_for("places.index"))

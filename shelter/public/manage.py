@@ -4,7 +4,6 @@ newsletter subscribers and settings."""
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.forms import ConfirmForm
 from shelter.i18n import gettext as _
@@ -22,6 +21,7 @@ from shelter.public.forms import (
 )
 from shelter.public.settings import SETTING_NAMES, save_site_settings, site_settings
 from shelter.security import coordinator_required
+from shelter.work import unit_of_work
 
 # --- news -------------------------------------------------------------------------------------
 
@@ -48,7 +48,9 @@ def _edit_post(post: NewsPost | None):
             }
         )
     if form.validate_on_submit():
-        try:
+        with unit_of_work(
+            lambda: (render_template("public/manage/news_form.html", form=form, post=post), 409)
+        ):
             saved = services.save_news_post(
                 post,
                 title=form.title.data,
@@ -58,11 +60,6 @@ def _edit_post(post: NewsPost | None):
                 is_published=form.is_published.data,
                 actor=current_user,
             )
-        except DomainError as error:
-            db.session.rollback()
-            form.slug.errors.append(str(error.message))
-            return render_template("public/manage/news_form.html", form=form, post=post), 409
-        db.session.commit()
         flash(_("Article enregistré."), "success")
         return redirect(url_for("public.edit_news", post_id=saved.id))
     status = 400 if form.is_submitted() else 200
@@ -178,13 +175,8 @@ def _decide(application_id: int, decision, done_message: str):
     application = db.get_or_404(VolunteerApplication, application_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
+    with unit_of_work(lambda: (redirect(url_for("public.applications")), 409)):
         decision(application, current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return redirect(url_for("public.applications")), 409
-    db.session.commit()
     flash(done_message % {"name": application.name}, "success")
     return redirect(url_for("public.applications"))
 

@@ -1,7 +1,6 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.i18n import gettext as _
 from shelter.models import Night, Shift, ShiftType, SignUp, User
@@ -18,6 +17,7 @@ from shelter.shifts.forms import (
 )
 from shelter.shifts.labels import gaps_summary
 from shelter.urls import external_url
+from shelter.work import unit_of_work
 
 
 @bp.app_context_processor
@@ -52,14 +52,9 @@ def _button(action, success: str, fallback: str | None = None):
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with unit_of_work(lambda: _back(form, fallback)):
         action()
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        flash(success, "success")
+    flash(success, "success")
     return _back(form, fallback)
 
 
@@ -111,13 +106,8 @@ def request_withdrawal(shift_id: int):
     signup = services.find_signup(shift, _me()) or abort(404)
     form = WithdrawalRequestForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        try:
+        with unit_of_work(lambda: _back(form)):
             services.request_withdrawal(shift, _me(), form.reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-            return _back(form)
-        db.session.commit()
         flash(_("Ta demande est envoyée à la coordination."), "success")
         return _back(form)
     status = 400 if form.is_submitted() else 200
@@ -137,13 +127,10 @@ def assign(shift_id: int):
     form.user_id.choices = [(user.id, user.name) for user in queries.assignable_users(shift)]
     if form.validate_on_submit():
         user = db.session.get(User, form.user_id.data)
-        try:
+        with unit_of_work(
+            lambda: (render_template("shifts/assign.html", shift=shift, form=form), 409)
+        ):
             services.assign(shift, user, _me())
-        except DomainError as error:
-            db.session.rollback()
-            form.user_id.errors.append(str(error.message))
-            return render_template("shifts/assign.html", shift=shift, form=form), 409
-        db.session.commit()
         flash(_("%(name)s est inscrit·e et prévenu·e par email.", name=user.name), "success")
         return _back(form, url_for("shifts.night_shifts", night_id=shift.night_id))
     status = 400 if form.is_submitted() else 200
@@ -169,15 +156,11 @@ def call_for_help(night_id: int):
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
+    back = url_for("shifts.missing")
+    with unit_of_work(lambda: _back(form, back)):
         count = services.call_for_help(night, _me())
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        flash(_("Appel à l'aide envoyé à %(count)d bénévole(s).", count=count), "success")
-    return _back(form, url_for("shifts.missing"))
+    flash(_("Appel à l'aide envoyé à %(count)d bénévole(s).", count=count), "success")
+    return _back(form, back)
 
 
 # --- Coordinators: a night's shifts -----------------------------------------------
@@ -218,7 +201,10 @@ def update_shift(shift_id: int):
     form = ShiftForm(prefix=f"shift-{shift.id}")
     if not form.validate_on_submit():
         return _render_night_shifts(shift.night, {shift.id: form}, status=400)
-    try:
+    night_id = shift.night_id
+    with unit_of_work(
+        lambda: _render_night_shifts(_night_or_404(night_id), {shift_id: form}, status=409)
+    ):
         services.update_shift(
             shift,
             form.start_time.data,
@@ -227,12 +213,6 @@ def update_shift(shift_id: int):
             form.max_volunteers.data,
             _me(),
         )
-    except DomainError as error:
-        db.session.rollback()
-        form.max_volunteers.errors.append(str(error.message))
-        night = _night_or_404(shift.night_id)
-        return _render_night_shifts(night, {shift.id: form}, status=409)
-    db.session.commit()
     flash(_("Service « %(name)s » enregistré.", name=shift.name), "success")
     return redirect(url_for("shifts.night_shifts", night_id=shift.night_id))
 
@@ -244,7 +224,9 @@ def add_shift(night_id: int):
     form = ExtraShiftForm(prefix="extra")
     if not form.validate_on_submit():
         return _render_night_shifts(night, extra=form, status=400)
-    try:
+    with unit_of_work(
+        lambda: _render_night_shifts(_night_or_404(night_id), extra=form, status=409)
+    ):
         services.add_shift(
             night,
             form.name.data,
@@ -254,11 +236,6 @@ def add_shift(night_id: int):
             form.max_volunteers.data,
             _me(),
         )
-    except DomainError as error:
-        db.session.rollback()
-        form.name.errors.append(str(error.message))
-        return _render_night_shifts(_night_or_404(night_id), extra=form, status=409)
-    db.session.commit()
     flash(_("Service « %(name)s » ajouté.", name=form.name.data), "success")
     return redirect(url_for("shifts.night_shifts", night_id=night_id))
 
@@ -309,13 +286,8 @@ def create_type():
     form = ShiftTypeForm()
     if not form.validate_on_submit():
         return _render_types(form, 400)
-    try:
+    with unit_of_work(lambda: _render_types(form, 409)):
         services.save_shift_type(ShiftType(), _me(), **_shift_type_fields(form))
-    except DomainError as error:
-        db.session.rollback()
-        form.name.errors.append(str(error.message))
-        return _render_types(form, 409)
-    db.session.commit()
     flash(_("Type de service « %(name)s » créé.", name=form.name.data), "success")
     return redirect(url_for("shifts.types"))
 
@@ -326,13 +298,13 @@ def edit_type(type_id: int):
     shift_type = db.get_or_404(ShiftType, type_id)
     form = ShiftTypeForm(obj=shift_type)
     if form.validate_on_submit():
-        try:
+        with unit_of_work(
+            lambda: (
+                render_template("shifts/edit_type.html", form=form, shift_type=shift_type),
+                409,
+            )
+        ):
             services.save_shift_type(shift_type, _me(), **_shift_type_fields(form))
-        except DomainError as error:
-            db.session.rollback()
-            form.name.errors.append(str(error.message))
-            return render_template("shifts/edit_type.html", form=form, shift_type=shift_type), 409
-        db.session.commit()
         flash(_("Type de service « %(name)s » enregistré.", name=shift_type.name), "success")
         return redirect(url_for("shifts.types"))
     status = 400 if form.is_submitted() else 200
