@@ -4,8 +4,8 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from xml.etree.ElementTree import Element, SubElement, tostring
 
+from shelter.markup import excerpt
 from shelter.models import NewsPost
-from shelter.public.markup import excerpt, render_markdown
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -45,6 +45,6 @@ def news_feed(
         SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": post_url(post)})
         SubElement(entry, "published").text = _stamp(post.published_at)
         SubElement(entry, "updated").text = _stamp(max(post.updated_at, post.published_at))
-        SubElement(entry, "summary").text = excerpt(post.body)
-        SubElement(entry, "content", {"type": "html"}).text = str(render_markdown(post.body))
+        SubElement(entry, "summary").text = excerpt(post.body_html)
+        SubElement(entry, "content", {"type": "html"}).text = post.body_html
     return tostring(feed, encoding="utf-8", xml_declaration=True)

@@ -6,6 +6,7 @@ from flask import current_app, g
 from sqlalchemy import select
 
 from shelter.extensions import db
+from shelter.markup import render_markdown
 from shelter.models import SiteSetting
 
 DEFAULT_PRESENTATION = """\
@@ -29,6 +30,10 @@ d'une soirée de soutien.
 """
 
 
+# Settings written in Markdown: each gets a ``<name>_html`` rendered when it is saved.
+MARKDOWN_SETTINGS = ("presentation", "donation_text")
+
+
 @dataclass(frozen=True)
 class SiteSettings:
     site_name: str = ""
@@ -41,6 +46,8 @@ class SiteSettings:
     account_holder: str = ""
     iban: str = ""
     structured_communication: str = ""
+    presentation_html: str = render_markdown(DEFAULT_PRESENTATION)
+    donation_text_html: str = render_markdown(DEFAULT_DONATION_TEXT)
 
     @property
     def social_links(self) -> list[tuple[str, str]]:
@@ -52,18 +59,21 @@ class SiteSettings:
         return [(label, url) for label, url in links if url]
 
 
-SETTING_NAMES = tuple(field.name for field in fields(SiteSettings))
+SETTING_NAMES = tuple(
+    field.name for field in fields(SiteSettings) if not field.name.endswith("_html")
+)
 
 
 def site_settings() -> SiteSettings:
     """Return the settings (one query per request), defaults filling what is unset."""
     if "site_settings" not in g:
-        stored = {
-            row.key: row.value
-            for row in db.session.scalars(
-                select(SiteSetting).where(SiteSetting.key.in_(SETTING_NAMES))
-            )
-        }
+        stored = {}
+        for row in db.session.scalars(
+            select(SiteSetting).where(SiteSetting.key.in_(SETTING_NAMES))
+        ):
+            stored[row.key] = row.value
+            if row.key in MARKDOWN_SETTINGS:
+                stored[f"{row.key}_html"] = row.html
         settings = SiteSettings(**stored)
         if not settings.site_name:
             settings = replace(settings, site_name=current_app.config["COLLECTIVE_NAME"])
@@ -81,11 +91,12 @@ def save_site_settings(values: dict[str, str]) -> None:
         if key not in SETTING_NAMES:
             raise KeyError(key)
         value = (value or "").strip()
+        html = render_markdown(value) if key in MARKDOWN_SETTINGS else ""
         if key in existing:
             if value:
-                existing[key].value = value
+                existing[key].value, existing[key].html = value, html
             else:
                 db.session.delete(existing[key])
         elif value:
-            db.session.add(SiteSetting(key=key, value=value))
+            db.session.add(SiteSetting(key=key, value=value, html=html))
     g.pop("site_settings", None)
