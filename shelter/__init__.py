@@ -23,6 +23,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     load_config(app, config)
+    app.url_map.converters["int"] = security.IdConverter
 
     db.init_app(app)
     database.init_app(app)

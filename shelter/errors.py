@@ -13,6 +13,10 @@ MESSAGES = {
     404: (_l("Page introuvable"), _l("Cette page n'existe pas ou plus.")),
     405: (_l("Méthode non permise"), _l("Cette adresse ne s'utilise pas ainsi.")),
     413: (_l("Envoi trop volumineux"), _l("Ce que tu as envoyé est trop long.")),
+    415: (
+        _l("Format non accepté"),
+        _l("Envoie ce formulaire depuis la page du site : ce format n'est pas accepté."),
+    ),
     429: (
         _l("Trop de tentatives"),
         _l("Trop de tentatives en peu de temps. Réessaie dans quelques minutes."),

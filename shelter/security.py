@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, g, request, session
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 from shelter.extensions import db, login_manager
 from shelter.i18n import lazy_gettext as _l
@@ -31,6 +32,19 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+
+
+# Browsers send forms in these encodings; nothing else is read by the app.
+FORM_ENCODINGS = {"application/x-www-form-urlencoded", "multipart/form-data"}
+BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in URLs: a number outside the database's integers is a 404, not a crash."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def public(view: Callable) -> Callable:
@@ -77,6 +91,15 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)
+
+    @app.before_request
+    def refuse_other_encodings():
+        # JSON would reach the forms as lists and dicts: only form encodings are read.
+        if request.method not in BODY_METHODS or request.mimetype in FORM_ENCODINGS:
+            return None
+        if request.mimetype or request.content_length:
+            abort(415)
+        return None
 
     @app.before_request
     def require_login():
