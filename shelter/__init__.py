@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application: config layers, extensions, blueprints and commands."""
-    from shelter import cli, database, errors, i18n, navigation, security, serving
+    from shelter import cli, database, errors, i18n, navigation, security, serving, throttle
     from shelter.configure import instance_path_for, load_config
     from shelter.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -34,6 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    throttle.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
     navigation.init_app(app)

@@ -28,6 +28,8 @@ RATELIMIT_ENABLED = True
 RATELIMIT_HEADERS_ENABLED = False
 LOGIN_LIMIT_PER_IP = "20 per 10 minutes"
 LOGIN_LIMIT_PER_ACCOUNT = "5 per 10 minutes"
+# A browser its owner signed in from is counted on its own (see shelter/throttle.py).
+LOGIN_LIMIT_PER_DEVICE = "10 per 10 minutes"
 RESET_LIMIT_PER_IP = "5 per 10 minutes"
 # Per feed link: calendar apps poll every few minutes at most.
 FEED_LIMIT_PER_TOKEN = "10 per minute;200 per hour"  # noqa: S105 (a rate, not a secret)

@@ -16,6 +16,7 @@ from shelter.models.public import (
     VolunteerApplication,
 )
 from shelter.models.shifts import NightNotice, NoticeKind, Shift, ShiftType, SignUp
+from shelter.models.throttle import ThrottleCounter
 from shelter.models.users import AccountToken, Role, TokenPurpose, User, hash_token
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "SiteSetting",
     "Stay",
     "SubscriberStatus",
+    "ThrottleCounter",
     "TokenPurpose",
     "UTCDateTime",
     "User",
