@@ -47,11 +47,17 @@ MAIL_PASSWORD = ""
 MAIL_SENDER = "Shelter <noreply@shelter.invalid>"
 MAIL_TIMEOUT = 10
 
-# Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+# Number of reverse proxies in front of the app whose X-Forwarded-For and -Proto are trusted.
 PROXY_HOPS = 0
+# X-Forwarded-Host and -Prefix let a client choose the links' host: trusted only when set.
+PROXY_TRUST_HOST = False
+PROXY_TRUST_PREFIX = False
 
-# The address emails and feeds link to; defaults to the request's host.
+# The address emails and feeds link to; required in production, where requests for any other
+# host are refused (TRUSTED_HOSTS, derived from it unless set). In development links follow
+# the request's host when it is empty.
 BASE_URL = ""
+TRUSTED_HOSTS = None
 COLLECTIVE_NAME = "Shelter Liège"
 
 # Volunteer shifts.

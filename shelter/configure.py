@@ -5,6 +5,7 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -74,6 +75,21 @@ def _derive(app: Flask) -> None:
     if config["SESSION_COOKIE_SECURE"] is None:
         config["SESSION_COOKIE_SECURE"] = not app.debug
     _check_secret_key(app)
+    if config["ENV"] == "production":
+        _derive_trusted_hosts(config)
+
+
+def _derive_trusted_hosts(config) -> None:
+    # Links in emails and feeds come from BASE_URL alone, and a request naming another host
+    # (a forged Host header) is refused with a 400.
+    base_url = urlsplit(config["BASE_URL"])
+    if base_url.scheme not in ("http", "https") or not base_url.hostname:
+        raise ConfigurationError(
+            "BASE_URL is required in production: set SHELTER_BASE_URL to the public address, "
+            "e.g. https://shelter.example.org"
+        )
+    if config["TRUSTED_HOSTS"] is None:
+        config["TRUSTED_HOSTS"] = [base_url.hostname]
 
 
 def database_uri(url: str, instance_path: str) -> str:

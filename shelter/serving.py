@@ -33,4 +33,10 @@ class AccessLogger(Logger):
 def init_app(app: Flask) -> None:
     hops = app.config["PROXY_HOPS"]
     if hops:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app,
+            x_for=hops,
+            x_proto=hops,
+            x_host=hops if app.config["PROXY_TRUST_HOST"] else 0,
+            x_prefix=hops if app.config["PROXY_TRUST_PREFIX"] else 0,
+        )

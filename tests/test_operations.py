@@ -77,7 +77,7 @@ def test_proxy_headers_are_trusted_only_when_configured(app, client, volunteer, 
 
 
 def test_proxy_fix_uses_forwarded_host_and_scheme(app_config, mailbox):
-    app_config.update(PROXY_HOPS=1, BASE_URL="")
+    app_config.update(PROXY_HOPS=1, PROXY_TRUST_HOST=True, BASE_URL="")
     app = create_app(app_config)
     with app.app_context():
         volunteer = make_user(email="proxied@example.org")
