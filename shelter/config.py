@@ -15,7 +15,9 @@ SESSION_COOKIE_NAME = "shelter_session"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = True
+# A session ends 14 days after signing in, or after 72 hours without a request.
 PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+SESSION_IDLE_HOURS = 72
 WTF_CSRF_TIME_LIMIT = None
 
 BABEL_DEFAULT_LOCALE = "fr"

@@ -77,6 +77,9 @@ def _derive(app: Flask) -> None:
     _check_secret_key(app)
     if config["ENV"] == "production":
         _derive_trusted_hosts(config)
+        if config["SESSION_COOKIE_SECURE"] and not config["SESSION_COOKIE_NAME"].startswith("__"):
+            # Secure, for this host only and the whole site: no subdomain can plant or read it.
+            config["SESSION_COOKIE_NAME"] = "__Host-" + config["SESSION_COOKIE_NAME"]
 
 
 def _derive_trusted_hosts(config) -> None:

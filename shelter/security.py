@@ -1,6 +1,7 @@
 """Access rules, security headers and safe redirects."""
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, MutableMapping
 from functools import wraps
 from urllib.parse import urlsplit
 
@@ -45,6 +46,28 @@ class IdConverter(IntegerConverter):
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", 2**31 - 1)
         super().__init__(map, *args, **kwargs)
+
+
+# When the session's sign-in happened and when it was last used, in Unix seconds.
+SIGNED_IN_AT, SEEN_AT = "_signed_in_at", "_seen_at"
+# How often the last use is written back (each write sends a new cookie).
+SEEN_RESOLUTION_SECONDS = 60
+
+
+def start_session_clock(session_data: MutableMapping) -> None:
+    """Start the idle and absolute time limits of a session that just signed in."""
+    now = int(time.time())
+    session_data[SIGNED_IN_AT] = now
+    session_data[SEEN_AT] = now
+
+
+def _session_expired(now: int) -> bool:
+    signed_in_at, seen_at = session.get(SIGNED_IN_AT), session.get(SEEN_AT)
+    if not isinstance(signed_in_at, int) or not isinstance(seen_at, int):
+        return True
+    config = current_app.config
+    too_old = now - signed_in_at > config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+    return too_old or now - seen_at > config["SESSION_IDLE_HOURS"] * 3600
 
 
 def public(view: Callable) -> Callable:
@@ -100,6 +123,22 @@ def init_app(app: Flask) -> None:
         if request.mimetype or request.content_length:
             abort(415)
         return None
+
+    @app.before_request
+    def end_expired_sessions():
+        # The cookie's own signature age restarts whenever the session changes: the limits
+        # are counted from the sign-in (absolute) and from the last request (idle) instead.
+        if "_user_id" not in session:
+            return
+        now = int(time.time())
+        if _session_expired(now):
+            language = session.get("language")
+            session.clear()
+            if language:
+                session["language"] = language
+            g.pop("_login_user", None)
+        elif now - session[SEEN_AT] >= SEEN_RESOLUTION_SECONDS:
+            session[SEEN_AT] = now
 
     @app.before_request
     def require_login():

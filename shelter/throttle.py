@@ -149,9 +149,9 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def device_cookie_name() -> str:
-    # ``__Host-`` (secure, whole site, this host only) wherever cookies are secure.
-    secure = current_app.config["SESSION_COOKIE_SECURE"]
-    return f"__Host-{DEVICE_COOKIE}" if secure else DEVICE_COOKIE
+    # ``__Host-`` (secure, whole site, this host only) like the session cookie in production.
+    host_only = current_app.config["SESSION_COOKIE_NAME"].startswith("__Host-")
+    return f"__Host-{DEVICE_COOKIE}" if host_only else DEVICE_COOKIE
 
 
 def _trusted_device(account: str) -> str | None:

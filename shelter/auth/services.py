@@ -15,6 +15,7 @@ from shelter.i18n import lazy_gettext as _l
 from shelter.mail import render_mail, send_mail
 from shelter.models import AccountToken, FeedKind, Role, TokenPurpose, User, hash_token, utcnow
 from shelter.models.audit import record
+from shelter.security import start_session_clock
 from shelter.urls import external_url
 
 # Compared against when the email is unknown, so that a login takes as long either way.
@@ -46,6 +47,7 @@ def log_in(user: User) -> None:
     chosen_language = session.get("language")
     session.clear()
     login_user(user)
+    start_session_clock(session)
     user.last_login_at = utcnow()
     if chosen_language in current_app.config["LANGUAGES"]:
         user.language = chosen_language
