@@ -42,6 +42,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     serving.init_app(app)
     _register_blueprints(app)
+    serving.mask_token_routes(app)
     return app
 
 

@@ -92,7 +92,7 @@ def test_proxy_fix_uses_forwarded_host_and_scheme(app_config, mailbox):
     assert link.startswith("https://shelter.example.org/mot-de-passe/")
 
 
-def test_log_paths_hide_tokens():
+def test_log_paths_hide_tokens(app):
     assert loggable_path("/agenda/personnel.ics?token=SECRET") == "/agenda/personnel.ics"
     assert loggable_path("/mot-de-passe/SECRET") == "/mot-de-passe/***"
     assert loggable_path("/invitation/SECRET?x=1") == "/invitation/***"

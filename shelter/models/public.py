@@ -1,5 +1,6 @@
 """The public site: settings, news, public events, applications, needs, newsletter."""
 
+import secrets
 from datetime import datetime
 from enum import StrEnum
 
@@ -161,6 +162,9 @@ class NewsletterSubscriber(Timestamped, db.Model):
     confirm_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     confirm_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Random per subscription and part of its unsubscribe token: a link dies with the
+    # subscription, even if a later one reuses its id and address.
+    unsubscribe_key: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
 
     @property
     def is_confirmed(self) -> bool:
