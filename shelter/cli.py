@@ -99,15 +99,19 @@ def _passphrase(confirm: bool) -> str:
 
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--encrypt", is_flag=True, help="Encrypt the backup with a passphrase.")
-def backup_command(path: Path, encrypt: bool) -> None:
-    """Write a consistent copy of the database to PATH (safe while the app runs)."""
-    passphrase = _passphrase(confirm=True) if encrypt else None
+@click.option(
+    "--unencrypted",
+    is_flag=True,
+    help="Write the backup in clear (it holds guest data): only onto an encrypted disk.",
+)
+def backup_command(path: Path, unencrypted: bool) -> None:
+    """Write an encrypted, consistent copy of the database to PATH (safe while the app runs)."""
+    passphrase = None if unencrypted else _passphrase(confirm=True)
     try:
         backup.backup(backup.current_url(), path, passphrase)
     except backup.BackupError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Backup written to {path}{' (encrypted)' if encrypt else ''}.")
+    click.echo(f"Backup written to {path}{'' if unencrypted else ' (encrypted)'}.")
 
 
 @click.command("restore")
