@@ -54,6 +54,8 @@ PROXY_HOPS = 0
 # X-Forwarded-Host and -Prefix let a client choose the links' host: trusted only when set.
 PROXY_TRUST_HOST = False
 PROXY_TRUST_PREFIX = False
+# Strict-Transport-Security (sent on HTTPS requests) also covers the subdomains when set.
+HSTS_INCLUDE_SUBDOMAINS = False
 
 # The address emails and feeds link to; required in production, where requests for any other
 # host are refused (TRUSTED_HOSTS, derived from it unless set). In development links follow

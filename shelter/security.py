@@ -70,6 +70,12 @@ def _session_expired(now: int) -> bool:
     return too_old or now - seen_at > config["SESSION_IDLE_HOURS"] * 3600
 
 
+def hsts_header(app: Flask) -> str:
+    """Return the Strict-Transport-Security value this configuration sends over HTTPS."""
+    subdomains = "; includeSubDomains" if app.config["HSTS_INCLUDE_SUBDOMAINS"] else ""
+    return f"max-age=31536000{subdomains}"
+
+
 def public(view: Callable) -> Callable:
     """Mark a view as reachable without logging in."""
     view.shelter_public = True
@@ -162,7 +168,7 @@ def init_app(app: Flask) -> None:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         if request.is_secure:
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+            response.headers.setdefault("Strict-Transport-Security", hsts_header(app))
         if "Cache-Control" not in response.headers and _has_logged_in_user():
             response.headers["Cache-Control"] = "no-store"
         return response
