@@ -44,3 +44,9 @@ def count_queries(engine):
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", before_execute)
+
+
+def change_password(client, current: str, new: str, **kwargs):
+    """Post the profile's password form: the current password, then the new one twice."""
+    data = {"pw-current_password": current, "pw-password": new, "pw-confirm": new}
+    return client.post("/profil/mot-de-passe", data=data, **kwargs)

@@ -4,7 +4,7 @@ from shelter.auth.services import find_user_by_email
 from shelter.extensions import db
 from tests.conftest import login_as
 from tests.factories import DEFAULT_PASSWORD
-from tests.helpers import links_in, path_of
+from tests.helpers import change_password, links_in, path_of
 
 NEW_PASSWORD = "une toute nouvelle phrase"
 
@@ -57,13 +57,6 @@ def test_a_reset_link_dies_when_the_password_is_changed_on_the_profile(
     client.post("/mot-de-passe-oublie", data={"email": "alex@example.org"})
     link = _last_link(mailbox, "alex@example.org", "/mot-de-passe/")
     login_as(client, volunteer)
-    changed = client.post(
-        "/profil/mot-de-passe",
-        data={
-            "pw-current_password": DEFAULT_PASSWORD,
-            "pw-password": NEW_PASSWORD,
-            "pw-confirm": NEW_PASSWORD,
-        },
-    )
+    changed = change_password(client, DEFAULT_PASSWORD, NEW_PASSWORD)
     assert changed.status_code == 302
     assert app.test_client().get(link).status_code == 404

@@ -9,7 +9,7 @@ from shelter.extensions import db
 from shelter.models import ThrottleCounter
 from tests.conftest import login_as
 from tests.factories import DEFAULT_PASSWORD
-from tests.helpers import page
+from tests.helpers import change_password, page
 from tests.live import LiveClient, gunicorn_server
 
 WRONG = "pas le bon mot de passe"
@@ -80,14 +80,8 @@ def test_the_current_password_on_the_profile_is_throttled(
     login_as(client, volunteer)
 
     def change(current):
-        return client.post(
-            "/profil/mot-de-passe",
-            data={
-                "pw-current_password": current,
-                "pw-password": "une nouvelle phrase",
-                "pw-confirm": "une nouvelle phrase",
-            },
-            environ_base={"REMOTE_ADDR": "192.0.2.20"},
+        return change_password(
+            client, current, "une nouvelle phrase", environ_base={"REMOTE_ADDR": "192.0.2.20"}
         )
 
     statuses = [change(WRONG).status_code for _ in range(6)]
