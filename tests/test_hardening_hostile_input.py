@@ -256,3 +256,16 @@ def test_atom_and_icalendar_stay_valid_whatever_control_characters_are_stored(cl
         assert not NOT_IN_FEEDS.search(response.data.decode())
         [event] = Calendar.from_ical(response.data).walk("VEVENT")
         assert "Titre" in str(event["SUMMARY"])
+
+
+def test_a_night_loaded_fresh_can_be_cancelled_and_reinstated(coordinator_client):
+    # As in production, the request loads the night itself (with its eager loads) before
+    # locking it; on PostgreSQL that lock once failed with a 500.
+    night_id = make_night(shift_types=[make_shift_type()]).id
+    db.session.expunge_all()
+    cancelled = coordinator_client.post(
+        f"/nuits/{night_id}/annuler", data={"cancel-reason": "Dégât des eaux"}
+    )
+    assert cancelled.status_code == 302
+    db.session.expunge_all()
+    assert coordinator_client.post(f"/nuits/{night_id}/retablir").status_code == 302
