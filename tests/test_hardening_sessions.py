@@ -4,10 +4,8 @@ import time
 
 import pytest
 
-from shelter import create_app
-from shelter.extensions import db
-from tests.factories import DEFAULT_PASSWORD
-from tests.test_operations import PRODUCTION
+from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.test_hardening_hosts import production_app  # noqa: F401 (a fixture)
 
 HOUR = 3600
 
@@ -64,18 +62,13 @@ def test_the_idle_limit_is_a_setting(app, client, volunteer, clock):
     assert client.get("/profil").status_code == 302
 
 
-def test_production_cookies_are_host_only(app_config, volunteer):
-    app = create_app({**app_config, **PRODUCTION, "MAIL_SERVER": app_config["MAIL_SERVER"]})
-    with app.app_context():
-        client = app.test_client()
-        response = client.post(
-            "/connexion",
-            data={"email": volunteer.email, "password": DEFAULT_PASSWORD},
-            base_url="https://shelter.example.org",
-        )
-        # The test's own app empties the database once its session is closed.
-        db.session.remove()
-        db.engine.dispose()
+def test_production_cookies_are_host_only(production_app):  # noqa: F811
+    user = make_user()
+    response = production_app.test_client().post(
+        "/connexion",
+        data={"email": user.email, "password": DEFAULT_PASSWORD},
+        base_url="https://shelter.example.org",
+    )
     assert response.status_code == 302
     cookies = response.headers.getlist("Set-Cookie")
     session_cookie = next(c for c in cookies if c.startswith("__Host-shelter_session="))
