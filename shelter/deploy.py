@@ -183,12 +183,11 @@ def _instance_permissions_check(instance: Path) -> Check:
 
 def _demo_accounts_check(app: Flask) -> Check:
     emails = [account.email for account in DEMO_ACCOUNTS]
+    query = select(User.email).where(User.email.in_(emails), User.active.is_(True))
     try:
-        found = db.session.scalars(
-            select(User.email).where(User.email.in_(emails), User.active.is_(True))
-        ).all()
+        with db.engine.connect() as connection:
+            found = connection.scalars(query).all()
     except SQLAlchemyError:
-        db.session.rollback()
         return Check("demo accounts", False, "cannot be checked: the database is not ready")
     return Check(
         "demo accounts",
