@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application: config layers, extensions, blueprints and commands."""
-    from shelter import cli, database, errors, i18n, navigation, security, serving
+    from shelter import cli, database, errors, i18n, mail, navigation, security, serving
     from shelter.configure import instance_path_for, load_config
     from shelter.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -38,6 +38,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     navigation.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    mail.init_app(app)
     serving.init_app(app)
     _register_blueprints(app)
     return app

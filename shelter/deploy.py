@@ -10,8 +10,11 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from shelter.extensions import db
+from shelter.mail.commands import FAILING_TOO_LONG
+from shelter.mail.delivery import failing_since
 
 CRON_LINES = (
+    "* * * * *     flask --app shelter send-mail",
     "*/10 * * * *  flask --app shelter send-reminders",
     "17 3 * * *    flask --app shelter purge-guests",
 )
@@ -99,4 +102,19 @@ def _database_checks(app: Flask) -> list[Check]:
             f"at {', '.join(sorted(current)) or 'nothing'}; latest {', '.join(sorted(heads))}"
             + ("" if current == heads else " — run: flask --app shelter db upgrade"),
         ),
+        *([_mail_queue_check()] if current == heads else []),
     ]
+
+
+def _mail_queue_check() -> Check:
+    failing = failing_since(FAILING_TOO_LONG)
+    if not failing:
+        return Check("mail queue", True, "no message failing for over an hour", blocking=False)
+    return Check(
+        "mail queue",
+        False,
+        f"{len(failing)} message(s) failing for over an hour, the oldest since "
+        f"{failing[0].created_at:%Y-%m-%d %H:%M} UTC; latest error: {failing[-1].last_error} "
+        "(see: flask --app shelter send-mail --status)",
+        blocking=False,
+    )

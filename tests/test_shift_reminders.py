@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from shelter.extensions import db
 from shelter.models import NightNotice, Shift, ShiftType, SignUp, utcnow
 from shelter.shifts.notifications import notify_night_cancelled
+from shelter.work import unit_of_work
 from tests.factories import (
     make_night,
     make_shift_type,
@@ -120,7 +121,8 @@ def test_night_cancellation_emails(app, volunteer, other_volunteer, mailbox):
     ]
     noor.language = "en"
     db.session.commit()
-    notify_night_cancelled(night, signups)
+    with unit_of_work():
+        notify_night_cancelled(night, signups)
     assert len(mailbox.messages) == 2
     [french] = mailbox.to(volunteer.email)
     assert french["Subject"] == "Nuit annulée : ven. 18 déc."

@@ -15,7 +15,7 @@ from flask import (
 )
 
 from shelter.auth.services import normalise_email
-from shelter.extensions import csrf, db, limiter
+from shelter.extensions import csrf, limiter
 from shelter.forms import ConfirmForm
 from shelter.i18n import current_language
 from shelter.i18n import gettext as _
@@ -26,6 +26,7 @@ from shelter.public.ical import public_events_calendar
 from shelter.public.settings import site_settings
 from shelter.security import public
 from shelter.urls import external_url
+from shelter.work import unit_of_work
 
 HOME_EVENTS = 3
 HOME_POSTS = 3
@@ -147,16 +148,16 @@ def apply():
         status = 400 if form.is_submitted() else 200
         return render_template("public/apply.html", form=form), status
     if not form.is_spam:
-        services.submit_application(
-            name=form.name.data,
-            email=form.email.data,
-            phone=form.phone.data,
-            helps=form.helps.data,
-            availability=form.availability.data,
-            message=form.message.data,
-            language=current_language(),
-        )
-        db.session.commit()
+        with unit_of_work():
+            services.submit_application(
+                name=form.name.data,
+                email=form.email.data,
+                phone=form.phone.data,
+                helps=form.helps.data,
+                availability=form.availability.data,
+                message=form.message.data,
+                language=current_language(),
+            )
     flash(
         _(
             "Merci ! Ta candidature est bien arrivée. Un email de confirmation est en route, "
@@ -187,8 +188,8 @@ def newsletter():
         status = 400 if form.is_submitted() else 200
         return render_template("public/newsletter.html", form=form), status
     if not form.is_spam:
-        services.subscribe(form.email.data, current_language())
-        db.session.commit()
+        with unit_of_work():
+            services.subscribe(form.email.data, current_language())
     flash(
         _(
             "C'est presque fini : on vient de t'envoyer un email. Clique sur le lien qu'il "
@@ -208,8 +209,8 @@ def confirm_subscription(token: str):
     form = ConfirmForm()
     if not form.validate_on_submit():
         return render_template("public/newsletter_link.html", form=form, confirming=True)
-    services.confirm_subscription(subscriber)
-    db.session.commit()
+    with unit_of_work():
+        services.confirm_subscription(subscriber)
     flash(_("Ton abonnement est confirmé. Merci de nous suivre !"), "success")
     return redirect(url_for("public.home"))
 
@@ -227,7 +228,7 @@ def unsubscribe(subscriber_id: int, token: str):
         return render_template("public/newsletter_link.html", expired=True), 404
     if request.method == "GET":
         return render_template("public/newsletter_link.html", form=ConfirmForm(), confirming=False)
-    services.unsubscribe(subscriber)
-    db.session.commit()
+    with unit_of_work():
+        services.unsubscribe(subscriber)
     flash(_("C'est fait : ton adresse est retirée de la newsletter."), "success")
     return redirect(url_for("public.home"))

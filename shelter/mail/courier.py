@@ -1,0 +1,99 @@
+"""The delivery thread of an app process: sends what the committed requests queued.
+
+A request hands over the ids of its messages after its commit and answers at once; one thread
+per process (started on first use, so after gunicorn forked the worker) sends them, taking
+everything handed over since its last batch. It works in an app context of its own, so its
+database connection is not the request's. When the process exits, the thread is given a few
+seconds to finish; whatever it leaves stays queued for ``send-mail``.
+
+With ``MAIL_DELIVER_IN_BACKGROUND`` off (the tests), the messages are sent right after the
+commit, before the response.
+"""
+
+import atexit
+import logging
+import os
+import threading
+import weakref
+
+from flask import Flask
+
+from shelter.mail.delivery import deliver
+
+log = logging.getLogger(__name__)
+
+_couriers: "weakref.WeakSet[Courier]" = weakref.WeakSet()
+
+
+class Courier:
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self._reset()
+        _couriers.add(self)
+
+    def _reset(self) -> None:
+        # Also called in a forked child: the parent's thread and lock do not exist there.
+        self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
+        self._ids: list[int] = []
+        self._thread: threading.Thread | None = None
+        self._draining = False
+        self._abandoning = False
+
+    def hand_over(self, ids: list[int]) -> None:
+        """Send the messages ``ids`` (committed) as soon as possible."""
+        if not self.app.config["MAIL_DELIVER_IN_BACKGROUND"]:
+            self._deliver(ids)
+            return
+        with self._lock:
+            self._ids.extend(ids)
+            if self._thread is None or not self._thread.is_alive():
+                self._draining = self._abandoning = False
+                self._thread = threading.Thread(target=self._run, name="shelter-mail", daemon=True)
+                self._thread.start()
+            self._wake.notify()
+
+    def stop(self, timeout: float) -> None:
+        """Finish what was handed over, within ``timeout`` seconds; then give the rest back."""
+        with self._lock:
+            thread = self._thread
+            self._draining = True
+            self._wake.notify()
+        if thread is None:
+            return
+        thread.join(timeout)
+        if thread.is_alive():
+            self._abandoning = True
+            thread.join(self.app.config["MAIL_TIMEOUT"])
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                while not self._ids and not self._draining:
+                    self._wake.wait()
+                if not self._ids or self._abandoning:
+                    return
+                ids, self._ids = self._ids, []
+            self._deliver(ids)
+
+    def _deliver(self, ids: list[int]) -> None:
+        with self.app.app_context():
+            try:
+                deliver(ids, should_stop=lambda: self._abandoning)
+            except Exception:
+                # A database error: the messages stay queued and ``send-mail`` sends them.
+                log.exception("mail delivery stopped; %d message(s) left to send-mail", len(ids))
+
+
+def _forget_threads_after_fork() -> None:
+    for courier in list(_couriers):
+        courier._reset()
+
+
+def _stop_all_at_exit() -> None:
+    for courier in list(_couriers):
+        courier.stop(courier.app.config["MAIL_TIMEOUT"])
+
+
+os.register_at_fork(after_in_child=_forget_threads_after_fork)
+atexit.register(_stop_all_at_exit)
