@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
 
-from flask import abort, flash, make_response
+from flask import abort, current_app, flash, make_response
 from flask.typing import ResponseReturnValue
 
 from shelter.domain import DomainError
@@ -40,6 +40,21 @@ def unit_of_work(refused: Callable[[], ResponseReturnValue] | None = None) -> It
         raise
     db.session.commit()
     release_queued_mail()
+
+
+def after_response(service: Callable[[], object]) -> None:
+    """Run ``service`` in a unit of work of its own, off the request, once it is handed over.
+
+    For answers that must not depend on what the service finds (whether an account exists):
+    the request does the same thing every time, the lookup happens in the delivery thread.
+    Work not done when the process stops is lost, so keep it to what a user may ask again.
+    """
+
+    def work() -> None:
+        with unit_of_work():
+            service()
+
+    current_app.extensions["shelter.mail"].run_later(work)
 
 
 @dataclass

@@ -15,7 +15,7 @@ from shelter.i18n import gettext as _
 from shelter.models import TokenPurpose
 from shelter.navigation import member_home_url
 from shelter.security import public, safe_next
-from shelter.work import unit_of_work
+from shelter.work import after_response, unit_of_work
 
 
 def _failed(response) -> bool:
@@ -70,8 +70,10 @@ def forgot_password():
         return render_template(
             "auth/forgot_password.html", form=form
         ), 400 if form.is_submitted() else 200
-    with unit_of_work():
-        services.request_password_reset(form.email.data)
+    # Whether the account exists must not change the answer nor its time: the lookup and the
+    # email happen after the response.
+    email = form.email.data
+    after_response(lambda: services.request_password_reset(email))
     flash(
         _(
             "Si un compte existe pour cette adresse, un email vient d'être envoyé "
