@@ -19,10 +19,11 @@ of ``MAIL_BATCH_SIZE`` over one SMTP connection each.
 from collections.abc import Mapping
 
 from flask import Flask, current_app, render_template
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale
 from sqlalchemy import inspect
 
 from shelter.extensions import db
+from shelter.i18n import current_language
 from shelter.mail.courier import Courier
 from shelter.mail.delivery import message_id_for, outbox_path
 from shelter.models import QueuedMail
@@ -73,7 +74,7 @@ def queue_mail(
         subject=subject,
         body=body,
         headers=dict(headers or {}),
-        language=language or _current_language(),
+        language=language or current_language(),
         message_id=message_id_for(current_app.config["MAIL_SENDER"]),
     )
     db.session.add(mail)
@@ -93,8 +94,3 @@ def release_queued_mail() -> None:
 def stop_delivery(app: Flask, timeout: float) -> None:
     """Let the delivery thread finish what it was given, for at most ``timeout`` seconds."""
     app.extensions[_COURIER].stop(timeout)
-
-
-def _current_language() -> str:
-    locale = get_locale()
-    return str(locale.language) if locale else current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -45,10 +45,3 @@ class QueuedMail(db.Model):
     claimed_by: Mapped[str | None] = mapped_column(String(100))
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    def state(self, now: datetime) -> MailState:
-        if self.sent_at is not None:
-            return MailState.SENT
-        if self.claimed_until is not None and self.claimed_until > now:
-            return MailState.SENDING
-        return MailState.RETRYING if self.attempts else MailState.QUEUED
