@@ -10,7 +10,7 @@ from sqlalchemy import event, func, select
 
 from shelter.domain import DomainError
 from shelter.extensions import db
-from shelter.mail import outbox_path, queue_mail
+from shelter.mail import outbox_path, queue_mail, stop_delivery
 from shelter.mail.delivery import deliver, retry_delay
 from shelter.models import QueuedMail, SignUp, utcnow
 from shelter.work import each_in_its_own_unit, unit_of_work
@@ -137,8 +137,6 @@ def test_stopping_the_app_finishes_what_was_handed_over(app):
     with smtp_server_on(port := free_port(), delay=0.3) as slow:
         app.config["MAIL_PORT"] = port
         queue(3)
-        from shelter.mail import stop_delivery
-
         stop_delivery(app, timeout=10)
         assert len(slow.messages) == 3
     assert all(mail.sent_at for mail in queued())

@@ -30,6 +30,8 @@ _couriers: "weakref.WeakSet[Courier]" = weakref.WeakSet()
 
 
 class Courier:
+    """Hands the app's committed mail, and work done off the request, to one thread."""
+
     def __init__(self, app: Flask) -> None:
         self.app = app
         self._reset()

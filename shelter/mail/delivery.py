@@ -183,7 +183,7 @@ def _connection_still_usable(error: Exception) -> bool:
     return isinstance(error, refused) and error.smtp_code != 421  # 421: closing the connection
 
 
-def build_message(mail: Row | QueuedMail, config: Mapping) -> EmailMessage:
+def build_message(mail: Row, config: Mapping) -> EmailMessage:
     message = EmailMessage()
     message["From"] = config["MAIL_SENDER"]
     message["To"] = ", ".join(mail.recipients)
@@ -219,12 +219,7 @@ def _mark_sent(sender: str, mail_id: int) -> None:
                 claimed_until=None,
             )
         ).rowcount
-        # The rest of the batch: this sender is still at work on it.
-        connection.execute(
-            update(MAIL)
-            .where(MAIL.c.claimed_by == sender, MAIL.c.sent_at.is_(None))
-            .values(claimed_until=now + _lease())
-        )
+        _renew_claim(connection, sender, now)
     if not marked:
         log.warning("mail %s was sent after its claim expired; it may go out twice", mail_id)
 
@@ -246,6 +241,16 @@ def _mark_failed(sender: str, mails: Sequence[Row], error: Exception) -> None:
                     claimed_until=None,
                 )
             )
+        _renew_claim(connection, sender, now)
+
+
+def _renew_claim(connection, sender: str, now: datetime) -> None:
+    """Keep the rest of the batch: this sender is still at work on it."""
+    connection.execute(
+        update(MAIL)
+        .where(MAIL.c.claimed_by == sender, MAIL.c.sent_at.is_(None))
+        .values(claimed_until=now + _lease())
+    )
 
 
 def _give_back(sender: str) -> None:
