@@ -132,8 +132,7 @@ def update_night(night: Night, capacity: int, note: str, actor: User | None) -> 
 
 
 def cancel_night(night: Night, reason: str, actor: User | None) -> list[SignUp]:
-    """Cancel ``night`` and its shifts, keeping them visible, and tell the volunteers signed up;
-    return the sign-ups affected."""
+    """Cancel ``night`` and its shifts (kept visible), tell their volunteers; return sign-ups."""
     db.session.refresh(night, with_for_update=True)
     if night.is_cancelled:
         raise DomainError(_("Cette nuit est déjà annulée."))

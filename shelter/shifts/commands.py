@@ -18,8 +18,9 @@ def send_reminders_command() -> None:
     with unit_of_work():  # ends the read, so that each reminder's transaction starts afresh
         due = services.due_reminders(now)
     reminders = each_in_its_own_unit(due, lambda signup_id: services.remind(signup_id, now))
+    click.echo(f"{reminders.done} reminder(s) sent.")
     with unit_of_work():
         nights = services.warn_coordinators_of_unready_nights(now)
-    click.echo(f"{reminders.done} reminder(s) sent; {nights} night(s) not ready reported.")
+    click.echo(f"{nights} night(s) not ready reported.")
     if reminders.failed:
         raise click.ClickException(f"{reminders.failed} reminder(s) failed; the next run retries.")
