@@ -57,13 +57,13 @@ def bank_account(settings: SiteSettings) -> BankAccount | None:
     if not settings.iban:
         return None
     communication = settings.structured_communication
-    if communication and not structured_communication_problem(communication):
-        communication = format_structured_communication(communication)
+    valid = communication and not structured_communication_problem(communication)
     return BankAccount(
         holder=settings.account_holder,
         iban=compact_iban(settings.iban),
         bic=settings.bic.replace(" ", "").upper(),
-        communication=communication,
+        # Checked when saved; a communication that does not check out is never offered to pay.
+        communication=format_structured_communication(communication) if valid else "",
     )
 
 

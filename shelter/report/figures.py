@@ -35,10 +35,6 @@ class Figures:
     def volunteer_hours(self) -> float:
         return self.volunteer_minutes / 60
 
-    @property
-    def is_empty(self) -> bool:
-        return self == Figures()
-
 
 def year_total(months: list[Figures], active_volunteers: int) -> Figures:
     """Add up a year's months; people active in several months are counted once."""
