@@ -52,6 +52,7 @@ def _register_blueprints(app: Flask) -> None:
     from shelter.nights import bp as nights_bp
     from shelter.places import bp as places_bp
     from shelter.public import bp as public_bp
+    from shelter.report import bp as report_bp
     from shelter.shifts import bp as shifts_bp
 
     app.register_blueprint(auth_bp)
@@ -62,3 +63,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(places_bp)
     app.register_blueprint(shifts_bp)
     app.register_blueprint(public_bp)
+    app.register_blueprint(report_bp)
