@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application: config layers, extensions, blueprints and commands."""
-    from shelter import cli, database, errors, i18n, navigation, security, serving, throttle
+    from shelter import cli, database, errors, i18n, mail, navigation, security, serving, throttle
     from shelter.configure import instance_path_for, load_config
     from shelter.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -40,6 +40,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     navigation.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    mail.init_app(app)
     serving.init_app(app)
     _register_blueprints(app)
     serving.mask_token_routes(app)
@@ -54,6 +55,7 @@ def _register_blueprints(app: Flask) -> None:
     from shelter.nights import bp as nights_bp
     from shelter.places import bp as places_bp
     from shelter.public import bp as public_bp
+    from shelter.report import bp as report_bp
     from shelter.shifts import bp as shifts_bp
 
     app.register_blueprint(auth_bp)
@@ -64,3 +66,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(places_bp)
     app.register_blueprint(shifts_bp)
     app.register_blueprint(public_bp)
+    app.register_blueprint(report_bp)

@@ -14,6 +14,7 @@ from shelter.deploy import CRON_LINES, deployment_checks
 from shelter.extensions import db
 from shelter.models import Role, User
 from shelter.passwords import password_problem
+from shelter.work import unit_of_work
 
 
 def init_app(app: Flask) -> None:
@@ -39,8 +40,8 @@ def setup_command() -> None:
     """Create or migrate the database; load the demo data when it is empty."""
     upgrade()
     if db.session.scalar(select(func.count()).select_from(User)) == 0:
-        accounts = load_demo_data()
-        db.session.commit()
+        with unit_of_work():
+            accounts = load_demo_data()
         click.echo("Empty database: demo data loaded.")
         _print_demo_logins(accounts)
     elif find_user_by_email(DEMO_ACCOUNTS[0].email) is not None:
@@ -52,8 +53,8 @@ def setup_command() -> None:
 @click.command("demo")
 def demo_command() -> None:
     """Load the demo data set (idempotent) and print the demo logins."""
-    accounts = load_demo_data()
-    db.session.commit()
+    with unit_of_work():
+        accounts = load_demo_data()
     _print_demo_logins(accounts)
 
 
@@ -73,10 +74,10 @@ def create_user_command(email: str, name: str, role: str, language: str) -> None
     problem = password_problem(password, email)
     if problem:
         raise click.ClickException(str(problem))
-    user = User(email=email, name=name, role=role, language=language)
-    user.set_password(password)
-    db.session.add(user)
-    db.session.commit()
+    with unit_of_work():
+        user = User(email=email, name=name, role=role, language=language)
+        user.set_password(password)
+        db.session.add(user)
     click.echo(f"Created {role} account {email}.")
 
 

@@ -48,6 +48,14 @@ MAIL_USERNAME = ""
 MAIL_PASSWORD = ""
 MAIL_SENDER = "Shelter <noreply@shelter.invalid>"
 MAIL_TIMEOUT = 10
+# Mail goes through a queue in the database (``shelter.mail``): a thread of the app sends a
+# request's messages after its commit; ``send-mail`` (cron) sends what is left, with retries.
+MAIL_DELIVER_IN_BACKGROUND = True
+MAIL_BATCH_SIZE = 50
+MAIL_CLAIM_SECONDS = 300
+MAIL_RETRY_SECONDS = 60
+MAIL_RETRY_MAX_SECONDS = 3600
+MAIL_KEEP_SENT_DAYS = 30
 
 # Number of reverse proxies in front of the app whose X-Forwarded-For and -Proto are trusted.
 PROXY_HOPS = 0

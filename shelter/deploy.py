@@ -13,10 +13,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from shelter.demo import DEMO_ACCOUNTS
 from shelter.extensions import db
+from shelter.mail.commands import FAILING_TOO_LONG
+from shelter.mail.delivery import failing_since
 from shelter.models import User
 from shelter.security import hsts_header
 
 CRON_LINES = (
+    "* * * * *     flask --app shelter send-mail",
     "*/10 * * * *  flask --app shelter send-reminders",
     "17 3 * * *    flask --app shelter purge-guests",
 )
@@ -109,6 +112,7 @@ def _database_checks(app: Flask) -> list[Check]:
             f"at {', '.join(sorted(current)) or 'nothing'}; latest {', '.join(sorted(heads))}"
             + ("" if current == heads else " — run: flask --app shelter db upgrade"),
         ),
+        *([_mail_queue_check()] if current == heads else []),
     ]
 
 
@@ -197,4 +201,18 @@ def _demo_accounts_check(app: Flask) -> Check:
         else f"active with a published password: {', '.join(found)} — "
         "deactivate them or use a fresh database",
         blocking=app.config["ENV"] == "production",
+    )
+
+
+def _mail_queue_check() -> Check:
+    failing = failing_since(FAILING_TOO_LONG)
+    if not failing:
+        return Check("mail queue", True, "no message failing for over an hour", blocking=False)
+    return Check(
+        "mail queue",
+        False,
+        f"{len(failing)} message(s) failing for over an hour, the oldest since "
+        f"{failing[0].created_at:%Y-%m-%d %H:%M} UTC; latest error: {failing[-1].last_error} "
+        "(see: flask --app shelter send-mail --status)",
+        blocking=False,
     )

@@ -26,6 +26,7 @@ MEMBER_NAV = [
     NavItem("admin.users", _l("Comptes"), coordinators_only=True),
     NavItem("public.manage_news", _l("Site public"), coordinators_only=True),
     NavItem("admin.audit_log", _l("Journal"), coordinators_only=True),
+    NavItem("report.overview", _l("Bilan"), coordinators_only=True),
 ]
 
 

@@ -31,6 +31,14 @@ def page(response) -> str:
     return html.unescape(response.text)
 
 
+def visible_text(response) -> str:
+    """The page's text without its tags, spaces collapsed, as a person reads it."""
+    without_tags = re.sub(
+        r"<[^>]+>", " ", re.sub(r"<(script|style|svg)\b.*?</\1>", "", response.text, flags=re.S)
+    )
+    return " ".join(html.unescape(without_tags).split())
+
+
 @contextmanager
 def count_queries(engine):
     """Count the SQL statements sent through ``engine`` inside the block."""

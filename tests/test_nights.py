@@ -430,6 +430,32 @@ def test_purge_guests_erases_old_aliases_and_notes_but_keeps_counts(app):
     assert "0 stay(s)" in again.output
 
 
+def test_a_stay_whose_purge_fails_leaves_the_others_erased(app, monkeypatch):
+    old = make_night(services.local_today() - timedelta(days=40))
+    stays = [make_stay(old, alias=alias) for alias in ("Amina", "Yonas", "Selam")]
+    real_record = services.record
+
+    def breaks_on_the_second(actor, action, target_type, target_id, summary=""):
+        if target_id == stays[1].id:
+            raise RuntimeError("audit log unavailable")
+        return real_record(actor, action, target_type, target_id, summary)
+
+    monkeypatch.setattr(services, "record", breaks_on_the_second)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["purge-guests"])
+    assert result.exit_code == 1
+    assert "Guest data erased from 2 stay(s)" in result.output
+    assert "1 stay(s) could not be erased" in result.output
+    assert "Yonas" not in result.output
+    db.session.expire_all()
+    assert [stay.alias for stay in stays] == [None, "Yonas", None]
+
+    monkeypatch.setattr(services, "record", real_record)
+    assert "1 stay(s)" in runner.invoke(args=["purge-guests"]).output
+    db.session.expire_all()
+    assert [stay.alias for stay in stays] == [None, None, None]
+
+
 @pytest.fixture
 def short_retention(app_config):
     app_config["GUEST_RETENTION_DAYS"] = 5

@@ -7,7 +7,16 @@ import pytest
 from sqlalchemy import select
 
 from shelter.extensions import db
-from shelter.models import AuditEntry, FeedToken, Night, SignUp, Stay, User, hash_token
+from shelter.models import (
+    AuditEntry,
+    FeedToken,
+    Night,
+    QueuedMail,
+    SignUp,
+    Stay,
+    User,
+    hash_token,
+)
 from shelter.nights.services import local_today
 from tests.conftest import Mailbox, login_as
 from tests.factories import (
@@ -137,6 +146,12 @@ def test_no_email_the_app_sends_carries_guest_data(app, world, mailbox):
     for message in mailbox.messages:
         assert_no_guest_data(message.as_string(), f"email {message['Subject']!r}")
         assert_no_guest_data(Mailbox.body(message), f"email {message['Subject']!r}")
+    # The queue keeps each message 30 days after it went out: no guest data there either.
+    queued = db.session.scalars(select(QueuedMail)).all()
+    assert len(queued) == len(mailbox.messages)
+    for mail in queued:
+        stored = " ".join([*mail.recipients, mail.subject, mail.body, *mail.headers.values()])
+        assert_no_guest_data(stored, f"queued email {mail.subject!r}")
 
 
 def test_feeds_carry_neither_guest_data_nor_the_address(app, world):

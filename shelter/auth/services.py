@@ -12,7 +12,7 @@ from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.feeds.services import revoke_feed_tokens
 from shelter.i18n import lazy_gettext as _l
-from shelter.mail import render_mail, send_mail
+from shelter.mail import queue_mail, render_mail
 from shelter.models import AccountToken, FeedKind, Role, TokenPurpose, User, hash_token, utcnow
 from shelter.models.audit import record
 from shelter.security import start_session_clock
@@ -133,7 +133,7 @@ def send_invitation(user: User, inviter: User | None) -> None:
         link=external_url("auth.accept_invitation", token=token),
         days=lifetime.days,
     )
-    send_mail(user.email, subject, body)
+    queue_mail(user.email, subject, body, language=user.language)
 
 
 def request_password_reset(email: str) -> None:
@@ -150,7 +150,7 @@ def request_password_reset(email: str) -> None:
         link=external_url("auth.reset_password", token=token),
         hours=current_app.config["RESET_VALID_HOURS"],
     )
-    send_mail(user.email, subject, body)
+    queue_mail(user.email, subject, body, language=user.language)
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:

@@ -1,7 +1,7 @@
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from shelter.extensions import db, limiter
+from shelter.extensions import limiter
 from shelter.feeds import bp, calendars, queries, services
 from shelter.feeds.forms import FeedLinkForm
 from shelter.feeds.http import calendar_response, not_found, too_many_requests
@@ -9,6 +9,7 @@ from shelter.feeds.links import feed_host, night_links, subscribe_links
 from shelter.i18n import gettext as _
 from shelter.models import FeedKind, hash_token, utcnow
 from shelter.security import public
+from shelter.work import unit_of_work
 
 # Where a new link waits, in the user's own session, to be shown once.
 NEW_LINKS_KEY = "new_feed_links"
@@ -105,8 +106,8 @@ def new_link():
     if not services.may_use(user, kind):
         abort(403)
     replaced = kind in queries.feed_tokens_of(user.id)
-    token = services.issue_feed_token(user, kind)
-    db.session.commit()
+    with unit_of_work():
+        token = services.issue_feed_token(user, kind)
     session[NEW_LINKS_KEY] = {**session.get(NEW_LINKS_KEY, {}), kind.value: token}
     if replaced:
         flash(_("Ton nouveau lien est prêt. L'ancien ne fonctionne plus."), "success")

@@ -3,6 +3,7 @@
 from shelter.models.audit import AuditEntry
 from shelter.models.base import UTCDateTime, utcnow
 from shelter.models.feeds import FeedKind, FeedToken
+from shelter.models.mail import MailState, QueuedMail
 from shelter.models.nights import BRUSSELS, Night, NightStatus, Stay
 from shelter.models.places import DEFAULT_BEDS, Place
 from shelter.models.public import (
@@ -27,6 +28,7 @@ __all__ = [
     "AuditEntry",
     "FeedKind",
     "FeedToken",
+    "MailState",
     "MaterialNeed",
     "NewsPost",
     "NewsletterSubscriber",
@@ -36,6 +38,7 @@ __all__ = [
     "NoticeKind",
     "Place",
     "PublicEvent",
+    "QueuedMail",
     "Role",
     "Shift",
     "ShiftType",

@@ -4,6 +4,7 @@ from datetime import datetime, time
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, Time, UniqueConstraint
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shelter.extensions import db
@@ -87,8 +88,9 @@ class Shift(Timestamped, db.Model):
     def is_cancelled(self) -> bool:
         return self.status == NightStatus.CANCELLED
 
-    @property
+    @hybrid_property
     def is_covered(self) -> bool:
+        # Also a SQL expression: the impact report counts covered shifts with the same rule.
         return self.signup_count >= self.min_volunteers
 
     @property

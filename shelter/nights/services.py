@@ -23,6 +23,7 @@ from shelter.i18n import format_date, ngettext
 from shelter.i18n import gettext as _
 from shelter.models import BRUSSELS, Night, NightStatus, Place, SignUp, Stay, User, utcnow
 from shelter.models.audit import record
+from shelter.shifts import notifications
 from shelter.shifts.services import active_shift_types, add_default_shifts
 
 # A stay is booked night by night: (place id, evening date) -> places.
@@ -131,7 +132,7 @@ def update_night(night: Night, capacity: int, note: str, actor: User | None) -> 
 
 
 def cancel_night(night: Night, reason: str, actor: User | None) -> list[SignUp]:
-    """Cancel ``night`` and its shifts, keeping them visible; return the sign-ups affected."""
+    """Cancel ``night`` and its shifts (kept visible), tell their volunteers; return sign-ups."""
     # Lock the night row alone: the night may carry eager loads (outer joins) from its query.
     db.session.refresh(night, with_for_update={"of": Night})
     if night.is_cancelled:
@@ -147,6 +148,7 @@ def cancel_night(night: Night, reason: str, actor: User | None) -> list[SignUp]:
         shift.sequence += 1
         affected.extend(shift.signups)
     record(actor, "night.cancel", "night", night.id, str(night.date))
+    notifications.notify_night_cancelled(night, affected)
     return affected
 
 
@@ -338,15 +340,26 @@ def cancel_stay(stay: Stay, actor: User | None) -> None:
     db.session.delete(stay)
 
 
-def purge_guest_data(today: date, retention_days: int) -> int:
-    """Erase aliases and notes of stays that left more than ``retention_days`` ago."""
+def stays_to_purge(today: date, retention_days: int) -> list[int]:
+    """The stays still holding an alias or a note, that left more than ``retention_days`` ago."""
     limit = today - timedelta(days=retention_days)
+    return list(
+        db.session.scalars(
+            select(Stay.id)
+            .where(Stay.departure < limit, Stay.purged_at.is_(None))
+            .order_by(Stay.departure, Stay.id)
+        )
+    )
+
+
+def purge_guest_data(stay_id: int) -> bool:
+    """Erase the alias and note of a stay (its places stay counted); say whether it did."""
     purged = db.session.execute(
         update(Stay)
-        .where(Stay.departure < limit, Stay.purged_at.is_(None))
+        .where(Stay.id == stay_id, Stay.purged_at.is_(None))
         .values(alias=None, note=None, purged_at=utcnow())
         .execution_options(synchronize_session=False)
     ).rowcount
     if purged:
-        record(None, "stay.purge", "stay", None, f"stays={purged} departure<{limit}")
-    return purged
+        record(None, "stay.purge", "stay", stay_id)
+    return bool(purged)

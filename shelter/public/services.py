@@ -14,7 +14,7 @@ from shelter.auth.services import find_user_by_email, invite, normalise_email
 from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.i18n import lazy_gettext as _l
-from shelter.mail import render_mail, send_mail
+from shelter.mail import queue_mail, render_mail
 from shelter.models import (
     ApplicationStatus,
     MaterialNeed,
@@ -163,7 +163,7 @@ def submit_application(
     subject, body = render_mail(
         "application_received", language, application=application, site=site_settings()
     )
-    send_mail(application.email, subject, body)
+    queue_mail(application.email, subject, body, language=language)
     return application
 
 
@@ -224,7 +224,13 @@ def _send_newsletter_mail(subscriber: NewsletterSubscriber, template: str, **con
         unsubscribe_link=unsubscribe_url(subscriber),
         **context,
     )
-    send_mail(subscriber.email, subject, body, headers=newsletter_headers(subscriber))
+    queue_mail(
+        subscriber.email,
+        subject,
+        body,
+        headers=newsletter_headers(subscriber),
+        language=subscriber.language,
+    )
 
 
 def subscribe(email: str, language: str) -> None:
@@ -285,12 +291,25 @@ def unsubscribe(subscriber: NewsletterSubscriber) -> None:
     db.session.delete(subscriber)
 
 
-def forget_expired_subscriptions() -> int:
-    """Delete the addresses whose confirmation link expired unused."""
+def expired_subscriptions() -> list[int]:
+    """The addresses whose confirmation link expired unused."""
+    return list(
+        db.session.scalars(
+            select(NewsletterSubscriber.id).where(
+                NewsletterSubscriber.status == SubscriberStatus.PENDING,
+                NewsletterSubscriber.confirm_expires_at < utcnow(),
+            )
+        )
+    )
+
+
+def forget_subscription(subscriber_id: int) -> bool:
+    """Delete an address still unconfirmed; say whether it did."""
     result = db.session.execute(
         delete(NewsletterSubscriber).where(
+            NewsletterSubscriber.id == subscriber_id,
             NewsletterSubscriber.status == SubscriberStatus.PENDING,
             NewsletterSubscriber.confirm_expires_at < utcnow(),
         )
     )
-    return result.rowcount
+    return result.rowcount == 1

@@ -473,48 +473,52 @@ def _busy_intervals(shifts: Sequence[Shift]) -> dict[int, list[tuple[datetime, d
     return busy
 
 
-def send_reminders(now: datetime | None = None) -> int:
-    """Remind each volunteer once per sign-up of a shift starting soon; return how many.
-
-    Each sign-up is claimed by a conditional UPDATE and committed before its email is
-    sent, so that two runs at once never send the same reminder twice.
-    """
-    now = now or utcnow()
+def due_reminders(now: datetime) -> list[int]:
+    """The sign-ups whose volunteer has not been reminded of a shift starting soon."""
     horizon = now + timedelta(hours=current_app.config["REMINDER_HOURS"])
-    due = db.session.scalars(
-        select(SignUp.id)
-        .join(Shift, SignUp.shift_id == Shift.id)
-        .join(Night, Shift.night_id == Night.id)
-        .join(User, SignUp.user_id == User.id)
-        .where(
-            SignUp.reminded_at.is_(None),
-            Shift.status == NightStatus.PLANNED,
-            Night.status == NightStatus.PLANNED,
-            User.active.is_(True),
-            Shift.starts_at > now,
-            Shift.starts_at <= horizon,
+    return list(
+        db.session.scalars(
+            select(SignUp.id)
+            .join(Shift, SignUp.shift_id == Shift.id)
+            .join(Night, Shift.night_id == Night.id)
+            .join(User, SignUp.user_id == User.id)
+            .where(
+                SignUp.reminded_at.is_(None),
+                Shift.status == NightStatus.PLANNED,
+                Night.status == NightStatus.PLANNED,
+                User.active.is_(True),
+                Shift.starts_at > now,
+                Shift.starts_at <= horizon,
+            )
+            .order_by(Shift.starts_at, SignUp.id)
         )
-        .order_by(Shift.starts_at, SignUp.id)
-    ).all()
-    db.session.commit()
-    sent = 0
-    for signup_id in due:
-        claimed = db.session.execute(
-            update(SignUp)
-            .where(SignUp.id == signup_id, SignUp.reminded_at.is_(None))
-            .values(reminded_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        db.session.commit()
-        if claimed.rowcount == 1:
-            notifications.send_reminder(db.session.get(SignUp, signup_id))
-            sent += 1
-    return sent
+    )
 
 
-def warn_coordinators_of_unready_nights(now: datetime | None = None) -> int:
-    """Tell coordinators, once per night, about nights within the warning window not ready."""
-    now = now or utcnow()
+def remind(signup_id: int, now: datetime) -> bool:
+    """Queue the reminder of one sign-up, unless another run already did; say whether it did.
+
+    The sign-up is claimed by a conditional UPDATE in the transaction that queues the email,
+    so two runs at once never remind twice, and a failed run leaves it to the next one.
+    """
+    claimed = db.session.execute(
+        update(SignUp)
+        .where(SignUp.id == signup_id, SignUp.reminded_at.is_(None))
+        .values(reminded_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        return False
+    notifications.send_reminder(db.session.get(SignUp, signup_id))
+    return True
+
+
+def warn_coordinators_of_unready_nights(now: datetime) -> int:
+    """Tell coordinators, once per night, about nights within the warning window not ready.
+
+    One email per coordinator lists every such night; the nights are marked as reported in
+    the same transaction, so the warning is given once, and is given again if this one fails.
+    """
     horizon = now + timedelta(hours=current_app.config["NOT_READY_WARNING_HOURS"])
     already_warned = select(NightNotice.id).where(
         NightNotice.night_id == Night.id, NightNotice.kind == NoticeKind.NOT_READY
@@ -540,12 +544,8 @@ def warn_coordinators_of_unready_nights(now: datetime | None = None) -> int:
         except IntegrityError:
             continue
         nights.append(night)
-    db.session.commit()
     if not nights:
         return 0
-    coordinators = db.session.scalars(
-        select(User).where(User.active.is_(True), User.role == Role.COORDINATOR)
-    )
-    for coordinator in coordinators:
+    for coordinator in notifications.active_coordinators():
         notifications.send_unready_nights(coordinator, nights, now)
     return len(nights)
