@@ -10,6 +10,7 @@ from shelter.auth.forms import (
     ProfileForm,
     SetPasswordForm,
 )
+from shelter.auth.twofactor_views import sign_in_after_password
 from shelter.extensions import db, limiter
 from shelter.i18n import gettext as _
 from shelter.models import TokenPurpose
@@ -48,9 +49,7 @@ def login():
     if user is None:
         flash(_("Adresse email ou mot de passe incorrect."), "error")
         return render_template("auth/login.html", form=form), 401
-    services.log_in(user)
-    db.session.commit()
-    return redirect(safe_next(form.next.data, member_home_url()))
+    return sign_in_after_password(user, form.next.data)
 
 
 @bp.post("/deconnexion")
@@ -105,10 +104,9 @@ def _set_password_with(token: str, purpose: TokenPurpose):
             "auth/set_password.html", form=form, purpose=purpose, user=account_token.user
         ), status
     user = services.set_password_from_token(account_token, form.password.data)
-    services.log_in(user)
-    db.session.commit()
+    response = sign_in_after_password(user, None)
     flash(_("Ton mot de passe est enregistré. Bienvenue !"), "success")
-    return redirect(member_home_url())
+    return response
 
 
 @bp.get("/profil")

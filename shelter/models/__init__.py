@@ -16,6 +16,7 @@ from shelter.models.public import (
     VolunteerApplication,
 )
 from shelter.models.shifts import NightNotice, NoticeKind, Shift, ShiftType, SignUp
+from shelter.models.twofactor import Passkey, RecoveryCode, TotpAuthenticator, UsedChallenge
 from shelter.models.users import AccountToken, Role, TokenPurpose, User, hash_token
 
 __all__ = [
@@ -33,8 +34,10 @@ __all__ = [
     "NightNotice",
     "NightStatus",
     "NoticeKind",
+    "Passkey",
     "Place",
     "PublicEvent",
+    "RecoveryCode",
     "Role",
     "Shift",
     "ShiftType",
@@ -43,7 +46,9 @@ __all__ = [
     "Stay",
     "SubscriberStatus",
     "TokenPurpose",
+    "TotpAuthenticator",
     "UTCDateTime",
+    "UsedChallenge",
     "User",
     "VolunteerApplication",
     "hash_token",
