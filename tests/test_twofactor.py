@@ -284,7 +284,7 @@ def test_security_pages_speak_english(client):
     user = make_user(language="en")
     login_as(client, user)
     text = page(client.get("/profil/connexion"))
-    assert "Two-step sign-in" in text
+    assert "Two-step login" in text
     assert "Recovery codes" in text
     client.post("/profil/connexion/application/nouvelle")
     assert "Enter the code shown" in page(client.get("/profil/connexion/application"))

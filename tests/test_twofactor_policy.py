@@ -45,7 +45,6 @@ def test_a_coordinator_without_second_factor_is_sent_to_enrolment_from_every_rou
     assert checked >= 30 and coordinator_routes >= 20
     enrolment = client.get(ENROLMENT)
     assert enrolment.status_code == 200
-    assert "la coordination se connecte en deux étapes" in page(enrolment)
     assert "Choisis une méthode ci-dessous pour continuer." in page(enrolment)
 
 
@@ -154,7 +153,7 @@ def test_a_coordinator_resets_a_members_second_factor(app, client, coordinator, 
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "twofactor.reset"))
     assert (entry.actor_id, entry.target_id) == (coordinator.id, member.id)
     (message,) = mailbox.to("lou@example.org")
-    assert message["Subject"] == "Your two-step sign-in was reset"
+    assert message["Subject"] == "Your two-step login was reset"
     body = mailbox.body(message)
     assert "Camille removed the second step" in body
     assert "http://shelter.test/profil/connexion" in body

@@ -1,11 +1,10 @@
 """Who must have a second factor, and what happens to a coordinator who has none yet."""
 
-from flask import Flask, current_app, flash, redirect, request, url_for
+from flask import Flask, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from shelter.auth import passkeys
 from shelter.auth.factors import missing_second_factor
-from shelter.i18n import gettext as _
 from shelter.security import is_public_endpoint
 
 # What a coordinator without a second factor may still open: enrolment, and the way out.
@@ -32,13 +31,7 @@ def send_to_enrolment():
         return None
     if not missing_second_factor(current_user.id, current_user.role):
         return None
-    flash(
-        _(
-            "Pour protéger les personnes hébergées, la coordination se connecte en deux "
-            "étapes. Configure ta deuxième étape pour continuer."
-        ),
-        "info",
-    )
+    # The enrolment page itself says why the coordinator is there.
     return redirect(url_for("auth.security"))
 
 

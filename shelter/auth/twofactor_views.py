@@ -79,7 +79,8 @@ def second_step():
     form = CodeForm()
     if not form.validate_on_submit():
         return _render_second_step(user, form, 400 if form.is_submitted() else 200)
-    with unit_of_work(lambda: _render_second_step(user, form, 401)):
+    # A refused code is not shown again: the next try is a new code.
+    with unit_of_work(lambda: _render_second_step(user, CodeForm(formdata=None), 401)):
         twofactor.check_code(user, form.code.data)
         response = _signed_in(user, next_url)
     return response
