@@ -11,7 +11,7 @@ from shelter.models import AuditEntry, Passkey, RecoveryCode
 from tests.authenticator import SoftAuthenticator, b64url
 from tests.conftest import login_as
 from tests.factories import DEFAULT_PASSWORD, make_user
-from tests.helpers import page
+from tests.helpers import count_queries, page
 
 FORM = re.compile(r'<form method="post" action="([^"]+)"[^>]*data-options="([^"]+)"')
 STATE = re.compile(r'name="state" value="([^"]+)"')
@@ -248,3 +248,15 @@ def test_the_relying_party_comes_from_base_url_or_the_request(app, client, volun
         client.get("/connexion", base_url="http://localhost:8123"), "/connexion/cle"
     )
     assert '"rpId": "localhost"' in options
+
+
+def test_the_security_page_costs_the_same_queries_with_more_passkeys(app, client, volunteer):
+    login_as(client, volunteer)
+    register(client, SoftAuthenticator(), "Un")
+    with count_queries(db.engine) as one:
+        assert client.get("/profil/connexion").status_code == 200
+    for name in ("Deux", "Trois"):
+        register(client, SoftAuthenticator(), name)
+    with count_queries(db.engine) as three:
+        assert "Trois" in page(client.get("/profil/connexion"))
+    assert len(three) == len(one)

@@ -20,12 +20,12 @@ class CodeForm(FlaskForm):
 class PasskeyForm(FlaskForm):
     """The browser's answer to a passkey request, filled in by the page's script."""
 
-    state = HiddenField(validators=[DataRequired(), Length(max=2000)])
-    credential = HiddenField(validators=[DataRequired(), Length(max=32000)])
+    state = HiddenField(filters=[strip], validators=[DataRequired(), Length(max=2000)])
+    credential = HiddenField(filters=[strip], validators=[DataRequired(), Length(max=32000)])
 
 
 class PasskeySignInForm(PasskeyForm):
-    next = HiddenField()
+    next = HiddenField(filters=[strip])
 
 
 class NewPasskeyForm(PasskeyForm):
