@@ -200,7 +200,8 @@ def _transports(credential: str) -> list[str]:
     return [
         str(name)
         for name in transports
-        if isinstance(name, str) and name in AuthenticatorTransport._value2member_map_
+        if isinstance(name, str)
+        and name in {transport.value for transport in AuthenticatorTransport}
     ]
 
 
