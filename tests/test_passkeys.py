@@ -40,6 +40,13 @@ def register(client, phone, name="Mon téléphone"):
     )
 
 
+def with_passkey_logged_out(client, user, phone) -> None:
+    """Give ``user`` a passkey through the pages, then log out."""
+    login_as(client, user)
+    register(client, phone)
+    client.post("/deconnexion")
+
+
 def sign_in_with_passkey(client, phone, **overrides):
     options, state = ceremony(client.get("/connexion"), "/connexion/cle")
     data = {"state": state, "credential": phone.get(options), **overrides}
@@ -80,9 +87,7 @@ def password_step(client, user):
 
 
 def test_a_passkey_is_a_second_step_after_the_password(client, volunteer, phone):
-    login_as(client, volunteer)
-    register(client, phone)
-    client.post("/deconnexion")
+    with_passkey_logged_out(client, volunteer, phone)
     step = password_step(client, volunteer)
     assert "Utiliser ma clé d'accès" in page(step)
     options, state = ceremony(step, "/connexion/deuxieme-etape/cle")
@@ -97,9 +102,7 @@ def test_a_passkey_is_a_second_step_after_the_password(client, volunteer, phone)
 def test_someone_elses_passkey_is_no_second_step(client, volunteer, other_volunteer, phone):
     other_phone = SoftAuthenticator()
     for user, authenticator in ((volunteer, phone), (other_volunteer, other_phone)):
-        login_as(client, user)
-        register(client, authenticator)
-        client.post("/deconnexion")
+        with_passkey_logged_out(client, user, authenticator)
     options, state = ceremony(password_step(client, volunteer), "/connexion/deuxieme-etape/cle")
     answer = other_phone.get(options, credential=other_phone.credentials[0])
     refused = client.post(
@@ -119,9 +122,7 @@ def test_someone_elses_passkey_is_no_second_step(client, volunteer, other_volunt
 
 
 def test_an_answer_cannot_be_replayed(client, volunteer, phone):
-    login_as(client, volunteer)
-    register(client, phone)
-    client.post("/deconnexion")
+    with_passkey_logged_out(client, volunteer, phone)
     first, data = sign_in_with_passkey(client, phone)
     assert first.status_code == 302
     client.post("/deconnexion")
@@ -131,9 +132,7 @@ def test_an_answer_cannot_be_replayed(client, volunteer, phone):
 
 
 def test_a_forged_state_or_another_origin_is_refused(app, client, volunteer, phone):
-    login_as(client, volunteer)
-    register(client, phone)
-    client.post("/deconnexion")
+    with_passkey_logged_out(client, volunteer, phone)
     options, state = ceremony(client.get("/connexion"), "/connexion/cle")
     forged = client.post(
         "/connexion/cle", data={"state": state[:-2] + "xx", "credential": phone.get(options)}
@@ -150,9 +149,7 @@ def test_a_forged_state_or_another_origin_is_refused(app, client, volunteer, pho
 
 
 def test_an_expired_request_is_refused(app, client, volunteer, phone):
-    login_as(client, volunteer)
-    register(client, phone)
-    client.post("/deconnexion")
+    with_passkey_logged_out(client, volunteer, phone)
     options, state = ceremony(client.get("/connexion"), "/connexion/cle")
     app.config["PASSKEY_CHALLENGE_SECONDS"] = -1
     expired = client.post("/connexion/cle", data={"state": state, "credential": phone.get(options)})
@@ -230,9 +227,7 @@ def test_nobody_removes_someone_elses_passkey(client, volunteer, other_volunteer
 
 def test_a_deactivated_members_passkey_opens_nothing(client, phone):
     user = make_user()
-    login_as(client, user)
-    register(client, phone)
-    client.post("/deconnexion")
+    with_passkey_logged_out(client, user, phone)
     user.active = False
     db.session.commit()
     refused, _ = sign_in_with_passkey(client, phone)

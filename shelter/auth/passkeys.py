@@ -9,6 +9,8 @@ nothing the browser says is taken on trust.
 import hashlib
 import json
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import NamedTuple
 from urllib.parse import urlsplit
@@ -65,6 +67,15 @@ def relying_party() -> RelyingParty:
         base_url = request.host_url
     parts = urlsplit(base_url or "http://localhost")
     return RelyingParty(parts.hostname or "localhost", f"{parts.scheme}://{parts.netloc}")
+
+
+@contextmanager
+def _recognised() -> Iterator[None]:
+    """Turn py_webauthn's refusal, or an answer of the wrong shape, into the user's message."""
+    try:
+        yield
+    except (WebAuthnException, ValueError, TypeError, KeyError):
+        raise DomainError(_FAILED) from None
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -159,7 +170,7 @@ def register(user: User, name: str, state: str, credential: str) -> Passkey:
     """Verify the browser's answer to a registration ceremony and keep the new passkey."""
     expected = _read_state(state, REGISTER, user.id)
     rp = relying_party()
-    try:
+    with _recognised():
         verified = verify_registration_response(
             credential=_json_object(credential),
             expected_challenge=expected.challenge,
@@ -167,8 +178,6 @@ def register(user: User, name: str, state: str, credential: str) -> Passkey:
             expected_origin=rp.origin,
             require_user_verification=True,
         )
-    except (WebAuthnException, ValueError, TypeError, KeyError):
-        raise DomainError(_FAILED) from None
     _consume(expected.challenge)
     if db.session.scalar(select(Passkey.id).where(Passkey.credential_id == verified.credential_id)):
         raise DomainError(_l("Cette clé d'accès est déjà enregistrée."))
@@ -227,10 +236,8 @@ def authenticate(state: str, credential: str, user: User | None = None) -> User:
     With ``user`` (the second step after a password) the passkey must be one of theirs.
     """
     challenge = _read_state(state, SIGN_IN, user.id if user else None).challenge
-    try:
+    with _recognised():
         parsed = parse_authentication_credential_json(_json_object(credential))
-    except (WebAuthnException, ValueError, TypeError, KeyError):
-        raise DomainError(_FAILED) from None
     passkey = db.session.scalar(select(Passkey).where(Passkey.credential_id == parsed.raw_id))
     if passkey is None or (user is not None and passkey.user_id != user.id):
         raise DomainError(_FAILED)
@@ -238,7 +245,7 @@ def authenticate(state: str, credential: str, user: User | None = None) -> User:
     if handle is not None and handle != passkey.user_handle:
         raise DomainError(_FAILED)
     rp = relying_party()
-    try:
+    with _recognised():
         verified = verify_authentication_response(
             credential=parsed,
             expected_challenge=challenge,
@@ -248,8 +255,6 @@ def authenticate(state: str, credential: str, user: User | None = None) -> User:
             credential_current_sign_count=passkey.sign_count,
             require_user_verification=True,
         )
-    except (WebAuthnException, ValueError, TypeError, KeyError):
-        raise DomainError(_FAILED) from None
     _consume(challenge)
     if not passkey.user.active:
         raise DomainError(_FAILED)

@@ -34,6 +34,15 @@ def add_virtual_authenticator(journey) -> None:
     )
 
 
+def give_password(journey, user) -> None:
+    """Log in with the password of an account that has a second step, and reach that step."""
+    page = journey.page
+    page.get_by_label("Adresse email").fill(user.email)
+    page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Se connecter", exact=True).click()
+    expect(page.get_by_role("heading", name="Deuxième étape")).to_be_visible()
+
+
 def test_registering_a_passkey_and_signing_in_with_it(phone_journey, volunteer):
     journey = phone_journey
     page = journey.page
@@ -70,10 +79,7 @@ def test_registering_a_passkey_and_signing_in_with_it(phone_journey, volunteer):
 
     # With a passkey, the password is followed by the passkey as second step.
     page.get_by_role("button", name="Se déconnecter").click()
-    page.get_by_label("Adresse email").fill(volunteer.email)
-    page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Se connecter", exact=True).click()
-    expect(page.get_by_role("heading", name="Deuxième étape")).to_be_visible()
+    give_password(journey, volunteer)
     journey.screenshot("second-step-passkey")
     page.get_by_role("button", name="Utiliser ma clé d'accès").click()
     page.wait_for_url("**/calendrier/")
@@ -98,10 +104,7 @@ def test_setting_up_an_app_then_signing_in_with_a_code(journey, coordinator):
     expect(page.locator("#application")).to_contain_text("Activée")
 
     page.get_by_role("button", name="Se déconnecter").click()
-    page.get_by_label("Adresse email").fill(coordinator.email)
-    page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Se connecter", exact=True).click()
-    expect(page.get_by_role("heading", name="Deuxième étape")).to_be_visible()
+    give_password(journey, coordinator)
     page.get_by_label("Code").fill("000000")
     page.get_by_role("button", name="Valider").click()
     expect(page.get_by_role("alert")).to_contain_text("Ce code n'est pas valable")
@@ -120,10 +123,7 @@ def test_a_coordinator_signs_in_with_an_authenticator_code(phone_journey, coordi
     key = make_totp(coordinator)
     page = phone_journey.page
     phone_journey.goto("/connexion")
-    page.get_by_label("Adresse email").fill(coordinator.email)
-    page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Se connecter", exact=True).click()
-    expect(page.get_by_role("heading", name="Deuxième étape")).to_be_visible()
+    give_password(phone_journey, coordinator)
     phone_journey.screenshot("second-step")
     page.get_by_label("Code").fill(totp.current_code(key))
     page.get_by_role("button", name="Valider").click()
