@@ -50,7 +50,7 @@ def test_registering_a_passkey_and_signing_in_with_it(phone_journey, volunteer):
     journey.log_in(volunteer)
 
     page.get_by_role("link", name="Profil").click()
-    page.get_by_role("link", name="Gérer la connexion en deux étapes").click()
+    page.get_by_role("link", name="Gérer ma deuxième étape").click()
     expect(page.get_by_role("heading", name="Connexion en deux étapes", level=1)).to_be_visible()
     journey.screenshot("security")
     page.get_by_label("Nom de la clé").fill("Mon téléphone")
@@ -74,7 +74,7 @@ def test_registering_a_passkey_and_signing_in_with_it(phone_journey, volunteer):
     page.get_by_role("button", name="Utiliser une clé d'accès").click()
     page.wait_for_url("**/calendrier/")
     page.get_by_role("link", name="Profil").click()
-    page.get_by_role("link", name="Gérer la connexion en deux étapes").click()
+    page.get_by_role("link", name="Gérer ma deuxième étape").click()
     expect(page.locator("#passkeys")).to_contain_text("utilisée le")
 
     # With a passkey, the password is followed by the passkey as second step.
