@@ -4,6 +4,7 @@ from flask_login import current_user
 from shelter.admin import bp, queries
 from shelter.admin.forms import InviteForm, RoleForm
 from shelter.auth import services as accounts
+from shelter.auth import twofactor
 from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.forms import ConfirmForm
@@ -21,6 +22,7 @@ def _render_users(form: InviteForm, status: int = 200):
     return render_template(
         "admin/users.html",
         users=queries.all_users(),
+        with_second_factor=twofactor.users_with_second_factor(),
         form=form,
         role_form=RoleForm(),
         confirm_form=ConfirmForm(),
@@ -90,6 +92,16 @@ def resend_invitation(user_id: int):
         accounts.send_invitation(user, current_user)
 
     return _apply(user_id, ConfirmForm(), resend)
+
+
+@bp.post("/comptes/<int:user_id>/deux-etapes/reinitialiser")
+@coordinator_required
+def reset_second_factor(user_id: int):
+    return _apply(
+        user_id,
+        ConfirmForm(),
+        lambda user: twofactor.reset_second_factor(user, current_user._get_current_object()),
+    )
 
 
 @bp.get("/journal")

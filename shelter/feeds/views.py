@@ -1,10 +1,16 @@
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
+from shelter.auth.factors import missing_second_factor
 from shelter.extensions import limiter
 from shelter.feeds import bp, calendars, queries, services
 from shelter.feeds.forms import FeedLinkForm
-from shelter.feeds.http import calendar_response, not_found, too_many_requests
+from shelter.feeds.http import (
+    calendar_response,
+    not_found,
+    second_factor_needed,
+    too_many_requests,
+)
 from shelter.feeds.links import feed_host, night_links, subscribe_links
 from shelter.i18n import gettext as _
 from shelter.models import FeedKind, hash_token, utcnow
@@ -33,6 +39,8 @@ def _serve(kind: FeedKind, build):
     access = services.live_feed(request.args.get("token", ""), kind, window)
     if access is None:
         return not_found()
+    if kind == FeedKind.COORDINATION and missing_second_factor(access.user_id, access.role):
+        return second_factor_needed()
     host = feed_host()
     # The coordinators' feed is the same for every coordinator reading the same language.
     owner = access.user_id if kind == FeedKind.PERSONAL else None

@@ -17,6 +17,7 @@ from shelter.models.public import (
     VolunteerApplication,
 )
 from shelter.models.shifts import NightNotice, NoticeKind, Shift, ShiftType, SignUp
+from shelter.models.twofactor import Passkey, RecoveryCode, TotpAuthenticator, UsedChallenge
 from shelter.models.users import AccountToken, Role, TokenPurpose, User, hash_token
 
 __all__ = [
@@ -35,9 +36,11 @@ __all__ = [
     "NightNotice",
     "NightStatus",
     "NoticeKind",
+    "Passkey",
     "Place",
     "PublicEvent",
     "QueuedMail",
+    "RecoveryCode",
     "Role",
     "Shift",
     "ShiftType",
@@ -46,7 +49,9 @@ __all__ = [
     "Stay",
     "SubscriberStatus",
     "TokenPurpose",
+    "TotpAuthenticator",
     "UTCDateTime",
+    "UsedChallenge",
     "User",
     "VolunteerApplication",
     "hash_token",

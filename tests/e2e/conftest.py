@@ -40,6 +40,12 @@ def live_settings() -> dict:
 
 
 @pytest.fixture
+def live_host() -> str:
+    """The host name in the server's address; a module may override it."""
+    return "127.0.0.1"
+
+
+@pytest.fixture
 def mail_settings(smtp_server) -> dict:
     """Settings pointing the server at the test SMTP server (read it with ``mailbox``)."""
     _, port = smtp_server
@@ -47,10 +53,10 @@ def mail_settings(smtp_server) -> dict:
 
 
 @pytest.fixture
-def live_url(app, migrated_database, tmp_path, live_settings):
+def live_url(app, migrated_database, tmp_path, live_host, live_settings):
     """The app under gunicorn, on the test database the factories write to."""
     with gunicorn_server(
-        migrated_database, tmp_path / "live", workers=2, **live_settings
+        migrated_database, tmp_path / "live", workers=2, host=live_host, **live_settings
     ) as base_url:
         yield base_url
 
