@@ -516,6 +516,96 @@ def test_coordinator_manages_shift_types(coordinator_client):
     assert (shift_type.name, shift_type.min_volunteers, shift_type.active) == ("Nuit", 1, False)
 
 
+def type_form(shift_type: ShiftType, **changes) -> dict:
+    data = {
+        "name": shift_type.name,
+        "start_time": shift_type.start_time.strftime("%H:%M"),
+        "end_time": shift_type.end_time.strftime("%H:%M"),
+        "min_volunteers": str(shift_type.min_volunteers),
+        "max_volunteers": str(shift_type.max_volunteers),
+        "position": str(shift_type.position),
+        "active": "y",
+    }
+    return {**data, **changes}
+
+
+@pytest.fixture
+def meal_nights(app, volunteer, other_volunteer):
+    """The meal type (18:00–21:00, 2 to 3) on past and coming nights, one of them edited."""
+    meal = make_shift_type("Repas", time(18, 0), time(21, 0), 2, 3)
+    today = date.today()
+    nights = {
+        "past": make_night(today - timedelta(days=3), shift_types=[meal]),
+        "following": make_night(today + timedelta(days=5), shift_types=[meal]),
+        "also following": make_night(today + timedelta(days=6), shift_types=[meal]),
+        "edited by hand": make_night(today + timedelta(days=7), shift_types=[meal]),
+        "crowded": make_night(today + timedelta(days=8), shift_types=[meal]),
+    }
+    shifts = {name: night.shifts[0] for name, night in nights.items()}
+    services.update_shift(shifts["edited by hand"], time(17, 30), time(21), 2, 3, volunteer)
+    db.session.commit()
+    make_signup(shifts["following"], volunteer)
+    for person in (volunteer, other_volunteer, make_user(name="Noor")):
+        make_signup(shifts["crowded"], person)
+    return meal, shifts
+
+
+def test_a_type_change_reaches_the_coming_nights_that_still_follow_it(
+    coordinator_client, meal_nights, volunteer, mailbox
+):
+    meal, shifts = meal_nights
+    before = {name: (shift.starts_at, shift.ends_at) for name, shift in shifts.items()}
+    form = page(coordinator_client.get(f"/services/types/{meal.id}"))
+    assert "3 services à venir ont encore les valeurs actuelles de ce type." in form
+
+    response = coordinator_client.post(
+        f"/services/types/{meal.id}",
+        data=type_form(meal, start_time="18:30", max_volunteers="2", apply_to_nights="y"),
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    text = page(response)
+    assert "Nouvelles valeurs appliquées à 2 nuits à venir." in text
+    crowded_day = format_date(shifts["crowded"].night.date, "EEE d MMM", locale="fr")
+    assert f"ces nuits gardent leurs valeurs : {crowded_day}." in text
+
+    db.session.expire_all()
+    now = {name: db.session.get(Shift, shift.id) for name, shift in shifts.items()}
+    for name in ("following", "also following"):
+        shift = now[name]
+        assert shift.starts_at == before[name][0] + timedelta(minutes=30), name
+        assert (shift.max_volunteers, shift.sequence) == (2, 1), name
+    for name in ("past", "edited by hand", "crowded"):
+        shift = now[name]
+        assert (shift.starts_at, shift.ends_at) == before[name], name
+        assert shift.max_volunteers == 3, name
+    assert now["edited by hand"].sequence == 1 and now["crowded"].sequence == 0
+    # Only the person on a changed shift hears of it, as with a change made on the night.
+    [changed] = mailbox.to(volunteer.email)
+    assert "18:30–21:00" in mailbox.body(changed)
+    assert len(mailbox.messages) == 1
+
+
+def test_a_type_change_leaves_the_nights_alone_unless_asked(coordinator_client, meal_nights):
+    meal, shifts = meal_nights
+    response = coordinator_client.post(
+        f"/services/types/{meal.id}", data=type_form(meal, start_time="18:30")
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(ShiftType, meal.id).start_time == time(18, 30)
+    sequences = {name: db.session.get(Shift, shift.id).sequence for name, shift in shifts.items()}
+    assert sequences == {
+        "past": 0,
+        "following": 0,
+        "also following": 0,
+        "edited by hand": 1,
+        "crowded": 0,
+    }
+    night = make_night(date.today() + timedelta(days=20), shift_types=[meal])
+    assert services.local_times(night.shifts[0]) == (time(18, 30), time(21, 0))
+
+
 def test_shift_type_form_refuses_min_above_max(coordinator_client):
     response = coordinator_client.post(
         "/services/types",

@@ -3,6 +3,7 @@ from flask_login import current_user
 
 from shelter.extensions import db
 from shelter.i18n import gettext as _
+from shelter.i18n import ngettext
 from shelter.models import Night, Shift, ShiftType, SignUp, User
 from shelter.nights.queries import night_with_shifts
 from shelter.security import coordinator_required, safe_next
@@ -10,12 +11,13 @@ from shelter.shifts import bp, queries, services, signups
 from shelter.shifts.forms import (
     ActionForm,
     AssignForm,
+    EditShiftTypeForm,
     ExtraShiftForm,
     ShiftForm,
     ShiftTypeForm,
     WithdrawalRequestForm,
 )
-from shelter.shifts.labels import gaps_summary
+from shelter.shifts.labels import gaps_summary, night_label
 from shelter.urls import external_url
 from shelter.work import unit_of_work
 
@@ -283,20 +285,47 @@ def create_type():
     return redirect(url_for("shifts.types"))
 
 
+def _render_edit_type(shift_type: ShiftType, form: EditShiftTypeForm, status: int = 200):
+    return render_template(
+        "shifts/edit_type.html",
+        form=form,
+        shift_type=shift_type,
+        following=len(services.shifts_following_type(shift_type)),
+    ), status
+
+
 @bp.route("/services/types/<int:type_id>", methods=["GET", "POST"])
 @coordinator_required
 def edit_type(type_id: int):
     shift_type = db.get_or_404(ShiftType, type_id)
-    form = ShiftTypeForm(obj=shift_type)
-    if form.validate_on_submit():
-        with unit_of_work(
-            lambda: (
-                render_template("shifts/edit_type.html", form=form, shift_type=shift_type),
-                409,
-            )
-        ):
-            services.save_shift_type(shift_type, _me(), **_shift_type_fields(form))
-        flash(_("Type de service « %(name)s » enregistré.", name=shift_type.name), "success")
-        return redirect(url_for("shifts.types"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("shifts/edit_type.html", form=form, shift_type=shift_type), status
+    form = EditShiftTypeForm(obj=shift_type)
+    if not form.validate_on_submit():
+        return _render_edit_type(shift_type, form, 400 if form.is_submitted() else 200)
+    with unit_of_work(lambda: _render_edit_type(db.get_or_404(ShiftType, type_id), form, 409)):
+        applied = services.save_shift_type(
+            shift_type, _me(), form.apply_to_nights.data, **_shift_type_fields(form)
+        )
+    flash(_("Type de service « %(name)s » enregistré.", name=shift_type.name), "success")
+    _flash_applied(applied)
+    return redirect(url_for("shifts.types"))
+
+
+def _flash_applied(applied: services.AppliedToNights) -> None:
+    if applied.changed:
+        flash(
+            ngettext(
+                "Nouvelles valeurs appliquées à %(num)d nuit à venir.",
+                "Nouvelles valeurs appliquées à %(num)d nuits à venir.",
+                len(applied.changed),
+            ),
+            "success",
+        )
+    if applied.kept:
+        flash(
+            _(
+                "Plus de personnes sont inscrites que le nouveau maximum ; ces nuits gardent "
+                "leurs valeurs : %(nights)s.",
+                nights=", ".join(night_label(shift.night) for shift in applied.kept),
+            ),
+            "warning",
+        )
