@@ -31,6 +31,14 @@ def page(response) -> str:
     return html.unescape(response.text)
 
 
+TAG = re.compile(r"<[^>]+>")
+
+
+def words(response) -> str:
+    """What a reader sees of the page: tags dropped, entities decoded, spaces collapsed."""
+    return " ".join(html.unescape(TAG.sub("", response.text)).split())
+
+
 @contextmanager
 def count_queries(engine):
     """Count the SQL statements sent through ``engine`` inside the block."""

@@ -40,7 +40,7 @@ def issue_feed_token(user: User, kind: FeedKind) -> str:
         db.session.add(feed_token)
     feed_token.token_hash = hash_token(token)
     feed_token.created_at = utcnow()
-    record(user, "feed.new_link", "user", user.id, f"kind={kind}")
+    record(user, "feed.new_link", "user", user.id, kind=str(kind))
     return token
 
 

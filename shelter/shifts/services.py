@@ -31,7 +31,7 @@ from shelter.models import (
     User,
     utcnow,
 )
-from shelter.models.audit import record
+from shelter.models.audit import about_night, about_shift, record
 from shelter.shifts import notifications, signups
 
 # Shifts starting before noon belong to the morning after the night's evening.
@@ -166,19 +166,24 @@ def save_shift_type(
     if shift_type.id is None:
         db.session.add(shift_type)
     db.session.flush()
-    record(actor, "shift_type.save", "shift_type", shift_type.id, shift_type.name)
     applied = AppliedToNights()
-    if _type_values(shift_type) == former:
-        return applied
-    start, end, minimum, maximum = _type_values(shift_type)
-    for shift in following:
-        try:
-            with db.session.begin_nested():
-                update_shift(shift, start, end, minimum, maximum, actor)
-        except DomainError:
-            applied.kept.append(shift)
-        else:
-            applied.changed.append(shift)
+    if _type_values(shift_type) != former:
+        for shift in following:
+            try:
+                with db.session.begin_nested():
+                    update_shift(shift, *_type_values(shift_type), actor)
+            except DomainError:
+                applied.kept.append(shift)
+            else:
+                applied.changed.append(shift)
+    record(
+        actor,
+        "shift_type.save",
+        "shift_type",
+        shift_type.id,
+        name=shift_type.name,
+        applied=len(applied.changed),
+    )
     return applied
 
 
@@ -227,7 +232,17 @@ def update_shift(
         # Reminders follow the new time.
         for signup in shift.signups:
             signup.reminded_at = None
-    record(actor, "shift.update", "shift", shift.id, f"{shift.name} min={minimum} max={maximum}")
+    record(
+        actor,
+        "shift.update",
+        "shift",
+        shift.id,
+        start=start.strftime("%H:%M"),
+        end=end.strftime("%H:%M"),
+        minimum=minimum,
+        maximum=maximum,
+        **about_shift(shift),
+    )
     db.session.flush()
     if times_changed:
         notifications.notify_shift_changed(shift)
@@ -261,13 +276,13 @@ def add_shift(
     )
     db.session.add(shift)
     db.session.flush()
-    record(actor, "shift.add", "shift", shift.id, f"{shift.name} night={night.date}")
+    record(actor, "shift.add", "shift", shift.id, **about_shift(shift))
     return shift
 
 
 def delete_shift(shift: Shift, actor: User) -> None:
     """Remove a shift nobody signed up for."""
-    shift_id, name = shift.id, shift.name
+    shift_id, details = shift.id, about_shift(shift)
     result = db.session.execute(
         delete(Shift)
         .where(Shift.id == shift_id, Shift.signup_count == 0)
@@ -276,7 +291,7 @@ def delete_shift(shift: Shift, actor: User) -> None:
     if result.rowcount != 1:
         raise DomainError(_("Des personnes sont inscrites à ce service : retire-les d'abord."))
     db.session.expunge(shift)
-    record(actor, "shift.delete", "shift", shift_id, name)
+    record(actor, "shift.delete", "shift", shift_id, **details)
 
 
 # --- Calls for help and reminders ---------------------------------------------
@@ -368,7 +383,7 @@ def call_for_help(night: Night, actor: User, now: datetime | None = None) -> int
         if free_for:
             notifications.send_help_call(volunteer, night, free_for)
             sent += 1
-    record(actor, "night.help_call", "night", night.id, f"{night.date} recipients={sent}")
+    record(actor, "night.help_call", "night", night.id, recipients=sent, **about_night(night))
     return sent
 
 

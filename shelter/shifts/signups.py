@@ -27,7 +27,7 @@ from shelter.extensions import db
 from shelter.i18n import format_datetime
 from shelter.i18n import gettext as _
 from shelter.models import Night, NightStatus, Shift, SignUp, User, utcnow
-from shelter.models.audit import record
+from shelter.models.audit import about_shift, record
 from shelter.shifts import notifications
 from shelter.shifts.labels import shift_label
 
@@ -311,7 +311,7 @@ def _add_signup(shift: Shift, user: User, actor: User, now: datetime | None) -> 
 def sign_up(shift: Shift, user: User, now: datetime | None = None) -> SignUp:
     """Sign ``user`` up for ``shift``: open, not full, held once, no clash with their shifts."""
     signup = _add_signup(shift, user, user, now)
-    record(user, "signup.create", "shift", shift.id, shift.name)
+    record(user, "signup.create", "shift", shift.id, **about_shift(shift))
     return signup
 
 
@@ -320,7 +320,7 @@ def assign(shift: Shift, user: User, actor: User, now: datetime | None = None) -
     if not user.active:
         raise DomainError(_("Ce compte est désactivé."))
     signup = _add_signup(shift, user, actor, now)
-    record(actor, "signup.assign", "shift", shift.id, f"{shift.name} user={user.id}")
+    record(actor, "signup.assign", "shift", shift.id, user_id=user.id, **about_shift(shift))
     notifications.notify_assigned(signup, actor)
     return signup
 
@@ -350,7 +350,7 @@ def withdraw(shift: Shift, user: User, now: datetime | None = None) -> None:
     if decision is not Offer.WITHDRAW:
         raise _refused(decision, shift, user, user)
     _drop_signup(signup)
-    record(user, "signup.withdraw", "shift", shift.id, shift.name)
+    record(user, "signup.withdraw", "shift", shift.id, **about_shift(shift))
 
 
 def request_withdrawal(
@@ -364,7 +364,7 @@ def request_withdrawal(
         raise _refused(decision, shift, user, user)
     signup.withdrawal_requested_at = now
     signup.withdrawal_reason = reason.strip()
-    record(user, "signup.withdrawal_request", "shift", shift.id, shift.name)
+    record(user, "signup.withdrawal_request", "shift", shift.id, **about_shift(shift))
     db.session.flush()
     notifications.notify_withdrawal_request(signup)
     return signup
@@ -376,6 +376,6 @@ def remove(signup: SignUp, actor: User) -> None:
     if _is_cancelled(shift):
         raise _refused(Refusal.CANCELLED, shift, user, actor)
     _drop_signup(signup)
-    record(actor, "signup.remove", "shift", shift.id, f"{shift.name} user={user.id}")
+    record(actor, "signup.remove", "shift", shift.id, user_id=user.id, **about_shift(shift))
     if user.id != actor.id:
         notifications.notify_removed(user, shift, actor)
