@@ -48,7 +48,7 @@ def test_each_link_is_shown_once_in_the_answer_and_never_kept(volunteer_client, 
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     text = page(response)
-    assert "Ton lien « Téléphone » est prêt." in text
+    assert "Voici ton lien « Téléphone »." in text
     assert f'href="webcal://shelter.test/agenda/personnel.ics?token={token}"' in text
     assert "https://calendar.google.com/calendar/r?cid=webcal%3A%2F%2Fshelter.test" in text
     assert len(token) >= 43

@@ -101,8 +101,11 @@ def audit_log():
     form.actor.choices = [SelectChoice("", _("Tout le monde"))] + [
         SelectChoice(str(user.id), user.name) for user in queries.journal_authors()
     ]
+    filters = {name: value for name, value in request.args.items() if name != "page" and value}
     if not form.validate():
-        return render_template("admin/audit_log.html", form=form, lines=[], pages=None), 400
+        return render_template(
+            "admin/audit_log.html", form=form, lines=[], pages=None, filters=filters
+        ), 400
     chosen = queries.JournalFilter(
         actor_id=int(form.actor.data) if form.actor.data else None,
         category=form.category.data or None,
@@ -110,7 +113,6 @@ def audit_log():
         until=form.until.data,
     )
     pages = queries.journal_page(chosen, form.page.data or 1)
-    filters = {name: value for name, value in request.args.items() if name != "page" and value}
     return render_template(
         "admin/audit_log.html",
         form=form,

@@ -138,9 +138,7 @@ def _render_page(form: FeedLinkForm | None = None, new: NewLink | None = None, s
                 "new": new if new is not None and new.kind == kind else None,
             }
         )
-    response = make_response(
-        render_template("feeds/page.html", feeds=feeds), status
-    )
+    response = make_response(render_template("feeds/page.html", feeds=feeds), status)
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -162,7 +160,6 @@ def new_link():
         return _render_page(form, status=400)
     with unit_of_work(lambda: _render_page(form, status=409)):
         token = services.issue_feed_token(_me(), kind, form.name.data)
-    flash(_("Ton lien « %(name)s » est prêt.", name=form.name.data), "success")
     # Shown in this answer only: the token is neither stored nor put in the session.
     return _render_page(new=NewLink(kind, form.name.data, subscribe_links(kind, token)))
 

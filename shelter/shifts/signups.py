@@ -123,7 +123,8 @@ def _reason(refusal: Refusal, clash: Shift | None) -> str:
         return _(
             "Chevauche ton service « %(shift)s » du %(date)s à %(place)s",
             shift=clash.name,
-            date=format_datetime(clash.starts_at, "d MMM"),
+            # "12 déc." must not break across two lines.
+            date=format_datetime(clash.starts_at, "d MMM").replace(" ", "\u00a0"),
             place=clash.night.place.name,
         )
     return {
