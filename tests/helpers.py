@@ -6,6 +6,8 @@ from contextlib import contextmanager
 
 from sqlalchemy import event
 
+from shelter.feeds import views as feed_views
+
 CSRF_FIELD = re.compile(
     r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
 )
@@ -52,3 +54,16 @@ def count_queries(engine):
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", before_execute)
+
+
+class FeedClock:
+    """The feeds' notion of now, frozen by ``freeze_feed_clock``; set ``now`` to move it."""
+
+    def __init__(self, now) -> None:
+        self.now = now
+
+
+def freeze_feed_clock(monkeypatch, now) -> FeedClock:
+    clock = FeedClock(now)
+    monkeypatch.setattr(feed_views, "utcnow", lambda: clock.now)
+    return clock

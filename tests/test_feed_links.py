@@ -8,11 +8,10 @@ from sqlalchemy import select
 
 from shelter.extensions import db
 from shelter.feeds import services
-from shelter.feeds import views as feed_views
 from shelter.models import AuditEntry, FeedToken, hash_token
 from tests.conftest import login_as
 from tests.factories import make_feed_link, make_user
-from tests.helpers import count_queries, csrf_token, page, words
+from tests.helpers import count_queries, csrf_token, freeze_feed_clock, page, words
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 TOKEN_IN_PAGE = re.compile(r'value="http://shelter\.test/agenda/(\w+)\.ics\?token=([^"]+)"')
@@ -20,13 +19,7 @@ TOKEN_IN_PAGE = re.compile(r'value="http://shelter\.test/agenda/(\w+)\.ics\?toke
 
 @pytest.fixture(autouse=True)
 def clock(monkeypatch):
-    """Freeze the feeds' notion of now; ``clock.now = ...`` moves it."""
-
-    class Clock:
-        now = NOW
-
-    monkeypatch.setattr(feed_views, "utcnow", lambda: Clock.now)
-    return Clock
+    return freeze_feed_clock(monkeypatch, NOW)
 
 
 def create(client, name: str, kind: str = "personal"):

@@ -8,7 +8,6 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from shelter.extensions import db
-from shelter.feeds import views as feed_views
 from shelter.feeds.http import known_etags
 from shelter.feeds.links import night_link, night_links
 from shelter.ical import event_bytes
@@ -23,7 +22,7 @@ from tests.factories import (
     make_stay,
     make_user,
 )
-from tests.helpers import count_queries
+from tests.helpers import count_queries, freeze_feed_clock
 
 # Inside every feed's window unless a test moves the clock.
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -32,13 +31,7 @@ FRIDAY = date(2026, 12, 11)
 
 @pytest.fixture(autouse=True)
 def clock(monkeypatch):
-    """Freeze the feeds' notion of now; ``clock.now = ...`` moves it."""
-
-    class Clock:
-        now = NOW
-
-    monkeypatch.setattr(feed_views, "utcnow", lambda: Clock.now)
-    return Clock
+    return freeze_feed_clock(monkeypatch, NOW)
 
 
 @pytest.fixture

@@ -3,11 +3,10 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
 
 from shelter.auth import services as accounts
 from shelter.extensions import db
-from shelter.models import AuditEntry, Shift
+from shelter.models import AuditEntry, Night
 from shelter.models.audit import record
 from shelter.nights import services as nights
 from shelter.shifts import services as shifts
@@ -41,7 +40,7 @@ def test_the_log_speaks_in_sentences_with_links(coordinator_client, planned, vol
     response = coordinator_client.get("/gestion/journal")
     assert response.status_code == 200
     text = words(response)
-    meal = db.session.scalar(select(Shift).where(Shift.name == "Repas"))
+    meal = shift_named(db.session.get(Night, planned.id), "Repas")
     night = "nuit du vendredi 6 décembre 2030"
     for sentence in (
         f"Camille a planifié la {night}.",

@@ -24,6 +24,16 @@ pytestmark = pytest.mark.server
 RACERS = 20
 
 
+def logged_in_tabs(base_url: str, people) -> list[tuple[LiveClient, str]]:
+    """One browser tab per person (a person may come twice), with its CSRF token."""
+    tabs = []
+    for person in people:
+        client = LiveClient(base_url)
+        client.login(person.email, DEFAULT_PASSWORD)
+        tabs.append((client, client.csrf_token("/ce-qui-manque")))
+    return tabs
+
+
 def test_twenty_volunteers_race_for_the_last_two_spots(app, migrated_database, tmp_path):
     [shift] = make_night(shift_types=[make_shift_type(minimum=2, maximum=3)]).shifts
     make_signup(shift, make_user(name="Déjà là"))
@@ -31,11 +41,7 @@ def test_twenty_volunteers_race_for_the_last_two_spots(app, migrated_database, t
     path = f"/services/{shift.id}/inscription"
 
     with gunicorn_server(migrated_database, tmp_path / "live", workers=4) as base_url:
-        clients = []
-        for volunteer in volunteers:
-            client = LiveClient(base_url)
-            client.login(volunteer.email, DEFAULT_PASSWORD)
-            clients.append((client, client.csrf_token("/ce-qui-manque")))
+        clients = logged_in_tabs(base_url, volunteers)
         start = threading.Barrier(RACERS)
 
         def race(entry):
@@ -68,11 +74,7 @@ def test_one_volunteer_racing_for_clashing_shifts_at_two_places_gets_one(
     tabs = 10
 
     with gunicorn_server(migrated_database, tmp_path / "live", workers=4) as base_url:
-        clients = []
-        for _ in range(tabs):
-            client = LiveClient(base_url)
-            client.login(volunteer.email, DEFAULT_PASSWORD)
-            clients.append((client, client.csrf_token("/ce-qui-manque")))
+        clients = logged_in_tabs(base_url, [volunteer] * tabs)
         start = threading.Barrier(tabs)
 
         def race(number):

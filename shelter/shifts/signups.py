@@ -81,6 +81,15 @@ def _is_cancelled(shift: Shift) -> bool:
     return shift.is_cancelled or shift.night.is_cancelled
 
 
+def _closed(shift: Shift, now: datetime) -> Refusal | None:
+    """Return why nobody may join or leave ``shift`` any more, if so."""
+    if _is_cancelled(shift):
+        return Refusal.CANCELLED
+    if shift.starts_at <= now:
+        return Refusal.STARTED
+    return None
+
+
 def sign_up_refusal(
     shift: Shift, now: datetime, signed_up: bool, clash: Shift | None
 ) -> Refusal | None:
@@ -89,10 +98,8 @@ def sign_up_refusal(
     ``signed_up`` says whether they already hold it, ``clash`` is a shift of theirs that
     ``Shift.clashes_with`` it.
     """
-    if _is_cancelled(shift):
-        return Refusal.CANCELLED
-    if shift.starts_at <= now:
-        return Refusal.STARTED
+    if (closed := _closed(shift, now)) is not None:
+        return closed
     if signed_up:
         return Refusal.SIGNED_UP
     if clash is not None:
@@ -106,10 +113,8 @@ def withdrawal_offer(shift: Shift, signup: SignUp | None, now: datetime) -> Offe
     """Return how the holder of ``signup`` may leave ``shift``, or why they may not."""
     if signup is None:
         return Refusal.NOT_SIGNED_UP
-    if _is_cancelled(shift):
-        return Refusal.CANCELLED
-    if shift.starts_at <= now:
-        return Refusal.STARTED
+    if (closed := _closed(shift, now)) is not None:
+        return closed
     if now < withdrawal_deadline(shift):
         return Offer.WITHDRAW
     if signup.withdrawal_requested:
