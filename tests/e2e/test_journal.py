@@ -6,6 +6,7 @@ import pytest
 from babel.dates import format_date
 from playwright.sync_api import expect
 
+from shelter.extensions import db
 from shelter.nights.services import book_stay, plan_nights
 from tests.factories import make_place, make_standard_shift_types
 
@@ -20,6 +21,7 @@ def test_the_audit_log_reads_as_sentences(journey, coordinator):
         place, [first, first + timedelta(days=1)], None, "", coordinator
     ).created
     book_stay(place, first, first + timedelta(days=2), 2, "Zorglub", "", coordinator)
+    db.session.commit()
     page = journey.page
     journey.log_in(coordinator)
     journey.goto("/gestion/journal")
