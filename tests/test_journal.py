@@ -9,8 +9,7 @@ from shelter.extensions import db
 from shelter.models import AuditEntry, Night
 from shelter.models.audit import record
 from shelter.nights import services as nights
-from shelter.shifts import services as shifts
-from shelter.shifts import signups
+from shelter.shifts import shift_types, signups
 from tests.factories import make_place, make_standard_shift_types, make_user, shift_named
 from tests.helpers import count_queries, page, words
 
@@ -163,7 +162,7 @@ def test_the_log_costs_the_same_queries_however_full(coordinator_client, coordin
 
 def test_entries_of_other_kinds_read_as_sentences(coordinator_client, coordinator):
     shift_type = make_standard_shift_types()[0]
-    shifts.save_shift_type(
+    shift_types.save_shift_type(
         shift_type,
         coordinator,
         name="Repas",

@@ -7,13 +7,11 @@ re-reads the row before deciding).
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import and_, delete, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager
 
 from shelter.domain import DomainError
 from shelter.extensions import db
@@ -84,107 +82,14 @@ def add_default_shifts(night: Night, shift_types: Sequence[ShiftType] | None = N
         )
 
 
-# --- Shift types -------------------------------------------------------------
-
-
-def _check_limits(minimum: int, maximum: int) -> None:
+def check_shift_values(start: time, end: time, minimum: int, maximum: int) -> None:
+    """Refuse times and limits no shift can have (forms check them too, with field errors)."""
     if minimum < 0 or maximum < 1:
         raise DomainError(_("Le minimum doit être positif et le maximum au moins 1."))
     if minimum > maximum:
         raise DomainError(_("Le minimum ne peut pas dépasser le maximum."))
-
-
-@dataclass(frozen=True)
-class AppliedToNights:
-    """What saving a shift type changed in the nights already planned."""
-
-    changed: list[Shift] = field(default_factory=list)
-    # Left alone: more people signed up than the type's new maximum.
-    kept: list[Shift] = field(default_factory=list)
-
-
-def _type_values(shift_type: ShiftType) -> tuple[time, time, int, int]:
-    return (
-        shift_type.start_time,
-        shift_type.end_time,
-        shift_type.min_volunteers,
-        shift_type.max_volunteers,
-    )
-
-
-def shifts_following_type(
-    shift_type: ShiftType,
-    values: tuple[time, time, int, int] | None = None,
-    now: datetime | None = None,
-) -> list[Shift]:
-    """Return the planned shifts to come of this type that still have its ``values``.
-
-    ``values`` (start, end, minimum, maximum) default to the type's current ones; a shift
-    changed by hand for its night no longer follows its type.
-    """
-    start, end, minimum, maximum = values or _type_values(shift_type)
-    shifts = db.session.scalars(
-        select(Shift)
-        .join(Night, Shift.night_id == Night.id)
-        .options(contains_eager(Shift.night))
-        .where(
-            Shift.shift_type_id == shift_type.id,
-            Shift.status == NightStatus.PLANNED,
-            Night.status == NightStatus.PLANNED,
-            Shift.starts_at > (now or utcnow()),
-            Shift.min_volunteers == minimum,
-            Shift.max_volunteers == maximum,
-        )
-        .order_by(Shift.starts_at, Shift.id)
-    )
-    return [
-        shift
-        for shift in shifts
-        if (shift.starts_at, shift.ends_at) == shift_times(shift.night.date, start, end)
-    ]
-
-
-def save_shift_type(
-    shift_type: ShiftType, actor: User, apply_to_nights: bool = False, **fields
-) -> AppliedToNights:
-    """Create (when new) or update a shift type.
-
-    With ``apply_to_nights``, the planned shifts to come that still had the type's former
-    times and limits get the new ones, each as if edited on its night (sequence bumped and
-    people signed up emailed when the times change); a shift with more people than the new
-    maximum keeps its values.
-    """
-    _check_limits(fields["min_volunteers"], fields["max_volunteers"])
-    if fields["start_time"] == fields["end_time"]:
+    if start == end:
         raise DomainError(_("Le début et la fin ne peuvent pas être à la même heure."))
-    former = _type_values(shift_type)
-    following = (
-        shifts_following_type(shift_type) if apply_to_nights and shift_type.id is not None else []
-    )
-    for name, value in fields.items():
-        setattr(shift_type, name, value)
-    if shift_type.id is None:
-        db.session.add(shift_type)
-    db.session.flush()
-    applied = AppliedToNights()
-    if _type_values(shift_type) != former:
-        for shift in following:
-            try:
-                with db.session.begin_nested():
-                    update_shift(shift, *_type_values(shift_type), actor)
-            except DomainError:
-                applied.kept.append(shift)
-            else:
-                applied.changed.append(shift)
-    record(
-        actor,
-        "shift_type.save",
-        "shift_type",
-        shift_type.id,
-        name=shift_type.name,
-        applied=len(applied.changed),
-    )
-    return applied
 
 
 # --- Editing a night's shifts ------------------------------------------------
@@ -206,9 +111,7 @@ def update_shift(
     _editable_night(shift.night)
     if shift.is_cancelled:
         raise DomainError(_("Ce service est annulé."))
-    _check_limits(minimum, maximum)
-    if start == end:
-        raise DomainError(_("Le début et la fin ne peuvent pas être à la même heure."))
+    check_shift_values(start, end, minimum, maximum)
     starts_at, ends_at = shift_times(shift.night.date, start, end)
     result = db.session.execute(
         update(Shift)
@@ -261,9 +164,7 @@ def add_shift(
 ) -> Shift:
     """Add an extra shift to a night."""
     _editable_night(night)
-    _check_limits(minimum, maximum)
-    if start == end:
-        raise DomainError(_("Le début et la fin ne peuvent pas être à la même heure."))
+    check_shift_values(start, end, minimum, maximum)
     starts_at, ends_at = shift_times(night.date, start, end)
     shift = Shift(
         night=night,

@@ -7,7 +7,7 @@ from shelter.i18n import ngettext
 from shelter.models import Night, Shift, ShiftType, SignUp, User
 from shelter.nights.queries import night_with_shifts
 from shelter.security import coordinator_required, safe_next
-from shelter.shifts import bp, queries, services, signups
+from shelter.shifts import bp, queries, services, shift_types, signups
 from shelter.shifts.forms import (
     ActionForm,
     AssignForm,
@@ -280,7 +280,7 @@ def create_type():
     if not form.validate_on_submit():
         return _render_types(form, 400)
     with unit_of_work(lambda: _render_types(form, 409)):
-        services.save_shift_type(ShiftType(), _me(), **_shift_type_fields(form))
+        shift_types.save_shift_type(ShiftType(), _me(), **_shift_type_fields(form))
     flash(_("Type de service « %(name)s » créé.", name=form.name.data), "success")
     return redirect(url_for("shifts.types"))
 
@@ -290,7 +290,7 @@ def _render_edit_type(shift_type: ShiftType, form: EditShiftTypeForm, status: in
         "shifts/edit_type.html",
         form=form,
         shift_type=shift_type,
-        following=len(services.shifts_following_type(shift_type)),
+        following=len(shift_types.shifts_following_type(shift_type)),
     ), status
 
 
@@ -302,7 +302,7 @@ def edit_type(type_id: int):
     if not form.validate_on_submit():
         return _render_edit_type(shift_type, form, 400 if form.is_submitted() else 200)
     with unit_of_work(lambda: _render_edit_type(db.get_or_404(ShiftType, type_id), form, 409)):
-        applied = services.save_shift_type(
+        applied = shift_types.save_shift_type(
             shift_type, _me(), form.apply_to_nights.data, **_shift_type_fields(form)
         )
     flash(_("Type de service « %(name)s » enregistré.", name=shift_type.name), "success")
@@ -310,7 +310,7 @@ def edit_type(type_id: int):
     return redirect(url_for("shifts.types"))
 
 
-def _flash_applied(applied: services.AppliedToNights) -> None:
+def _flash_applied(applied: shift_types.AppliedToNights) -> None:
     if applied.changed:
         flash(
             ngettext(
