@@ -92,9 +92,9 @@ def factors_of(user: User) -> Factors:
 # --- changes of factor ---
 
 
-def _factor_changed(user: User, action: str, summary: str = "") -> None:
+def _factor_changed(user: User, action: str, **details) -> None:
     """Audit the change and end the member's other sessions (this one starts afresh)."""
-    record(user, action, "user", user.id, summary)
+    record(user, action, "user", user.id, **details)
     user.end_sessions()
     log_in(user)
 
@@ -153,7 +153,7 @@ def add_passkey(user: User, name: str, state: str, credential: str) -> tuple[Pas
     first_factor = not has_second_factor(user.id)
     passkey = passkeys.register(user, name, state, credential)
     db.session.flush()
-    _factor_changed(user, "twofactor.passkey_add", f"passkey={passkey.id}")
+    _factor_changed(user, "twofactor.passkey_add", name=passkey.name)
     return passkey, new_recovery_codes(user) if first_factor else []
 
 
@@ -165,10 +165,10 @@ def remove_passkey(user: User, passkey_id: int) -> None:
         raise DomainError(_l("Cette clé d'accès n'existe pas ou plus."))
     db.session.delete(passkey)
     db.session.flush()
-    _after_removal(user, "twofactor.passkey_remove", f"passkey={passkey_id}")
+    _after_removal(user, "twofactor.passkey_remove", name=passkey.name)
 
 
-def _after_removal(user: User, action: str, summary: str = "") -> None:
+def _after_removal(user: User, action: str, **details) -> None:
     if not has_second_factor(user.id):
         if second_factor_required(user.role):
             raise DomainError(
@@ -179,7 +179,7 @@ def _after_removal(user: User, action: str, summary: str = "") -> None:
             )
         # Recovery codes stand in for a factor; without one they have nothing to recover.
         db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    _factor_changed(user, action, summary)
+    _factor_changed(user, action, **details)
 
 
 def reset_second_factor(user: User, actor: User | None) -> None:

@@ -77,7 +77,14 @@ class Journey:
             lambda message: message.type == "error" and self.problems.append(message.text),
         )
         self.page.on("pageerror", lambda error: self.problems.append(str(error)))
-        self.page.on("requestfailed", lambda request: self.problems.append(request.url))
+        # A request the browser dropped because the page moved on (a click before a script
+        # finished loading) is not a failure of the app.
+        self.page.on(
+            "requestfailed",
+            lambda request: (
+                request.failure != "net::ERR_ABORTED" and self.problems.append(request.url)
+            ),
+        )
         self.page.on(
             "response",
             lambda response: (
