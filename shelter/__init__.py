@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application: config layers, extensions, blueprints and commands."""
     from shelter import cli, database, errors, i18n, mail, navigation, security, serving, throttle
+    from shelter.auth import policy
     from shelter.configure import instance_path_for, load_config
     from shelter.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -32,6 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # The login check must run before the CSRF check, so that an anonymous POST is
     # sent to the login page rather than answered with a CSRF error.
     security.init_app(app)
+    policy.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     throttle.init_app(app)

@@ -88,3 +88,12 @@ NEWS_PER_PAGE = 10
 
 # Guest aliases and notes are erased this many days after departure (``purge-guests``).
 GUEST_RETENTION_DAYS = 30
+
+# Second factor at sign-in (authenticator codes, passkeys). Coordinators must have one when
+# this is on; None means on in production, off in development and tests.
+REQUIRE_2FA_FOR_COORDINATORS = None
+# How long the second step waits after a right password, and how many wrong codes it takes.
+SECOND_STEP_MINUTES = 5
+SECOND_STEP_LIMIT_PER_ACCOUNT = "5 per 10 minutes"
+# How long a passkey request (its challenge) stays valid.
+PASSKEY_CHALLENGE_SECONDS = 300

@@ -72,11 +72,40 @@ def deployment_checks(app: Flask) -> list[Check]:
         _hsts_check(app),
         _instance_permissions_check(Path(app.instance_path)),
         _demo_accounts_check(app),
+        *_second_factor_checks(app),
         Check(
             "shared rate limits",
             not config["RATELIMIT_STORAGE_URI"].startswith("memory://"),
             f"storage={config['RATELIMIT_STORAGE_URI']} (memory is per process: use Redis "
             "with several workers)",
+            blocking=False,
+        ),
+    ]
+
+
+def _second_factor_checks(app: Flask) -> list[Check]:
+    from shelter.auth.twofactor import coordinators_without_second_factor
+
+    required = app.config["REQUIRE_2FA_FOR_COORDINATORS"]
+    policy = Check(
+        "second factor for coordinators",
+        required,
+        f"SHELTER_REQUIRE_2FA_FOR_COORDINATORS={'on' if required else 'off'}",
+        blocking=False,
+    )
+    try:
+        missing = [user.email for user in coordinators_without_second_factor()]
+    except SQLAlchemyError:
+        db.session.rollback()
+        return [policy]
+    return [
+        policy,
+        Check(
+            "coordinators without a second factor",
+            not missing,
+            ", ".join(missing) + " (asked to set one up at their next sign-in)"
+            if missing
+            else "none",
             blocking=False,
         ),
     ]

@@ -6,6 +6,8 @@ from contextlib import contextmanager
 
 from sqlalchemy import event
 
+from shelter.feeds import views as feed_views
+
 CSRF_FIELD = re.compile(
     r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
 )
@@ -31,10 +33,10 @@ def page(response) -> str:
     return html.unescape(response.text)
 
 
-def visible_text(response) -> str:
-    """The page's text without its tags, spaces collapsed, as a person reads it."""
+def words(response) -> str:
+    """What a reader sees of the page: tags dropped, entities decoded, spaces collapsed."""
     without_tags = re.sub(
-        r"<[^>]+>", " ", re.sub(r"<(script|style|svg)\b.*?</\1>", "", response.text, flags=re.S)
+        r"<[^>]+>", "", re.sub(r"<(script|style|svg)\b.*?</\1>", "", response.text, flags=re.S)
     )
     return " ".join(html.unescape(without_tags).split())
 
@@ -52,6 +54,19 @@ def count_queries(engine):
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", before_execute)
+
+
+class FeedClock:
+    """The feeds' notion of now, frozen by ``freeze_feed_clock``; set ``now`` to move it."""
+
+    def __init__(self, now) -> None:
+        self.now = now
+
+
+def freeze_feed_clock(monkeypatch, now) -> FeedClock:
+    clock = FeedClock(now)
+    monkeypatch.setattr(feed_views, "utcnow", lambda: clock.now)
+    return clock
 
 
 def change_password(client, current: str, new: str, **kwargs):

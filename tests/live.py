@@ -32,12 +32,17 @@ def gunicorn_server(
     instance_path: Path,
     workers: int = 4,
     app: str = "shelter:create_app()",
+    host: str = "127.0.0.1",
     **settings,
 ):
-    """Serve ``app`` with gunicorn on a random loopback port; stop it on exit."""
+    """Serve ``app`` with gunicorn on a random loopback port; stop it on exit.
+
+    ``host`` names the server in its address (``localhost`` where a browser needs a domain,
+    as WebAuthn does); the server listens on 127.0.0.1 either way.
+    """
     port = free_port()
     env = live_environment(
-        database_url, instance_path, BASE_URL=f"http://127.0.0.1:{port}", **settings
+        database_url, instance_path, BASE_URL=f"http://{host}:{port}", **settings
     )
     command = [
         sys.executable, "-m", "gunicorn",
@@ -51,7 +56,7 @@ def gunicorn_server(
     instance_path.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
-        base_url = f"http://127.0.0.1:{port}"
+        base_url = f"http://{host}:{port}"
         try:
             _wait_until_serving(base_url, process, log_path)
             yield base_url

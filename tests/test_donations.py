@@ -10,7 +10,7 @@ from shelter.extensions import db
 from shelter.public.donations import BankAccount, parse_amount, payment_qr, payment_qr_svg
 from shelter.public.settings import save_site_settings
 from shelter.public.validation import bic_problem, iban_problem, structured_communication_problem
-from tests.helpers import count_queries, page, visible_text
+from tests.helpers import count_queries, page, words
 
 HOLDER = "Collectif Hébergement Liège"
 ACCOUNT = BankAccount(HOLDER, "BE68539007547034", "GEBABEBB", "+++090/9337/55493+++")
@@ -145,7 +145,7 @@ def test_the_support_page_lays_the_details_out_to_copy(coordinator_client, clien
     # The copy button copies the IBAN without spaces; copy buttons need the script to show.
     assert 'data-copy="bank-iban" data-copy-text="BE68539007547034"' in response.text
     assert response.text.count('class="secondary copy js-only"') == 4
-    text = visible_text(response)
+    text = words(response)
     assert f"Bénéficiaire {HOLDER}" in text
     assert "BIC GEBABEBB" in text
     assert "Communication structurée +++090/9337/55493+++" in text
@@ -169,7 +169,7 @@ def test_picking_an_amount_shows_its_qr_code(app, coordinator_client, client, as
         title = f"Code QR du virement de {format_currency(Decimal(amount), 'EUR')}"
     assert str(payment_qr_svg(ACCOUNT, Decimal(amount), "Don", title)) in response.text
     assert f"Virement de {shown} à {HOLDER}, communication +++090/9337/55493+++." in (
-        visible_text(response)
+        words(response)
     )
     if asked == "25":
         assert 'href="/soutiens-nous?montant=25#code-qr" aria-current="true"' in response.text
@@ -203,7 +203,7 @@ def test_the_page_works_without_bank_details(client):
     response = client.get("/soutiens-nous?montant=10")
 
     assert response.status_code == 200
-    assert "IBAN" not in visible_text(response)
+    assert "IBAN" not in words(response)
 
 
 def test_the_support_page_costs_the_same_queries_with_a_qr_code(app, client):

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from icalendar import Calendar
 
 from tests.factories import make_public_event
-from tests.helpers import visible_text
+from tests.helpers import words
 
 
 def test_an_event_downloads_as_its_own_calendar_file(client):
@@ -59,7 +59,7 @@ def test_the_event_page_links_to_the_calendar_file_and_the_map(client):
         'href="https://www.openstreetmap.org/search?query=Place+Saint-Lambert%2C+Li%C3%A8ge"'
         in response.text
     )
-    text = visible_text(response)
+    text = words(response)
     assert "Ajouter à mon agenda" in text
     assert "Voir le lieu sur OpenStreetMap" in text
     # A plain link: no map, tile or script from anywhere else is loaded.
@@ -73,5 +73,5 @@ def test_a_past_event_offers_no_calendar_link(client):
 
     response = client.get(f"/agenda/{event.id}")
 
-    assert "Ajouter à mon agenda" not in visible_text(response)
-    assert "Voir le lieu sur OpenStreetMap" in visible_text(response)
+    assert "Ajouter à mon agenda" not in words(response)
+    assert "Voir le lieu sur OpenStreetMap" in words(response)

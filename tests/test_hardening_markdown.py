@@ -122,7 +122,7 @@ def test_the_migration_renders_existing_texts(fresh_database_url, tmp_path):  # 
     url = fresh_database_url
     app = create_app(make_config(url, tmp_path))
     with app.app_context():
-        upgrade(revision="8f3b2a61c0d4")
+        upgrade(revision="b7e2f0c5d913")
         with db.engine.begin() as connection:
             connection.execute(
                 text(

@@ -22,7 +22,7 @@ from tests.factories import (
     make_user,
     shift_named,
 )
-from tests.helpers import count_queries, visible_text
+from tests.helpers import count_queries, words
 
 # Shift types: Repas 18:00-21:00 (min 2), Soirée et nuit 20:00-09:00 (min 2), Matin 07:30-10:00
 # (min 1), on a place of 10 beds.
@@ -134,7 +134,7 @@ def test_the_report_page_shows_the_figures_in_a_table_and_charts(coordinator_cli
     response = coordinator_client.get("/coordination/bilan/2025")
 
     assert response.status_code == 200
-    text = visible_text(response)
+    text = words(response)
     assert "Bilan de l'activité 2025" in text
     assert "janvier 3 1 8 27 % 4 sur 9 44 % 53 3 3" in text
     assert "février 1 0 8 100 % 1 sur 3 33 % 19 2 1" in text
@@ -147,7 +147,7 @@ def test_the_report_page_shows_the_figures_in_a_table_and_charts(coordinator_cli
 def test_the_report_speaks_english(client, seeded):
     login_as(client, make_user(role="coordinator", language="en"))
 
-    text = visible_text(client.get("/coordination/bilan/2025"))
+    text = words(client.get("/coordination/bilan/2025"))
 
     assert "2025 activity report" in text
     assert "January 3 1 8 27% 4 of 9 44% 53 3 3" in text
@@ -178,7 +178,7 @@ def test_only_coordinators_see_the_report(client, volunteer, coordinator):
     login_as(client, volunteer)
     for path in ("/coordination/bilan", "/coordination/bilan/2025", "/coordination/bilan.csv"):
         assert client.get(path).status_code == 403
-    assert "Bilan" not in visible_text(client.get("/calendrier/"))
+    assert "Bilan" not in words(client.get("/calendrier/"))
     login_as(client, coordinator)
     for path in ("/coordination/bilan", "/coordination/bilan/2025", "/coordination/bilan.csv"):
         assert client.get(path).status_code == 200

@@ -1,7 +1,7 @@
 """Markdown rendered once, when it is saved: news bodies, event descriptions, site texts
 
 Revision ID: 8a1f0c2d7e31
-Revises: 8f3b2a61c0d4
+Revises: b7e2f0c5d913
 Create Date: 2026-11-30 20:45:00
 
 """
@@ -12,7 +12,7 @@ from shelter.markup import render_markdown
 
 
 revision = '8a1f0c2d7e31'
-down_revision = '8f3b2a61c0d4'
+down_revision = 'b7e2f0c5d913'
 branch_labels = None
 depends_on = None
 

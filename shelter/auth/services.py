@@ -117,7 +117,7 @@ def invite(email: str, name: str, role: str, language: str, inviter: User | None
     user = User(email=email, name=name.strip(), role=role, language=language)
     db.session.add(user)
     db.session.flush()
-    record(inviter, "user.invite", "user", user.id, f"role={role}")
+    record(inviter, "user.invite", "user", user.id, role=role)
     send_invitation(user, inviter)
     return user
 
@@ -187,7 +187,7 @@ def set_role(user: User, role: str, actor: User) -> None:
     user.role = role
     # A new role means new rights: sessions and coordinator feeds start over.
     user.end_sessions()
-    record(actor, "user.role", "user", user.id, f"role={role}")
+    record(actor, "user.role", "user", user.id, role=role)
 
 
 def set_active(user: User, active: bool, actor: User) -> None:

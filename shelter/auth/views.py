@@ -11,6 +11,7 @@ from shelter.auth.forms import (
     ProfileForm,
     SetPasswordForm,
 )
+from shelter.auth.twofactor_views import sign_in_after_password
 from shelter.extensions import limiter
 from shelter.i18n import gettext as _
 from shelter.models import TokenPurpose
@@ -34,8 +35,7 @@ def login():
         return render_template("auth/login.html", form=form), 401
     with unit_of_work():
         attempt.succeeded()
-        services.log_in(user)
-    return redirect(safe_next(form.next.data, member_home_url()))
+        return sign_in_after_password(user, form.next.data)
 
 
 @bp.post("/deconnexion")
@@ -93,9 +93,9 @@ def _set_password_with(token: str, purpose: TokenPurpose):
         ), status
     with unit_of_work():
         user = services.set_password_from_token(account_token, form.password.data)
-        services.log_in(user)
+        response = sign_in_after_password(user, None)
     flash(_("Ton mot de passe est enregistré. Bienvenue !"), "success")
-    return redirect(member_home_url())
+    return response
 
 
 @bp.get("/profil")

@@ -18,6 +18,7 @@ from shelter.models.public import (
 )
 from shelter.models.shifts import NightNotice, NoticeKind, Shift, ShiftType, SignUp
 from shelter.models.throttle import ThrottleCounter
+from shelter.models.twofactor import Passkey, RecoveryCode, TotpAuthenticator, UsedChallenge
 from shelter.models.users import AccountToken, Role, TokenPurpose, User, hash_token
 
 __all__ = [
@@ -36,9 +37,11 @@ __all__ = [
     "NightNotice",
     "NightStatus",
     "NoticeKind",
+    "Passkey",
     "Place",
     "PublicEvent",
     "QueuedMail",
+    "RecoveryCode",
     "Role",
     "Shift",
     "ShiftType",
@@ -48,7 +51,9 @@ __all__ = [
     "SubscriberStatus",
     "ThrottleCounter",
     "TokenPurpose",
+    "TotpAuthenticator",
     "UTCDateTime",
+    "UsedChallenge",
     "User",
     "VolunteerApplication",
     "hash_token",

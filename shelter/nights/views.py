@@ -17,6 +17,7 @@ from shelter.nights.forms import (
     StayForm,
 )
 from shelter.security import coordinator_required
+from shelter.shifts.signups import available_actions
 from shelter.work import unit_of_work
 
 
@@ -76,7 +77,7 @@ def night(night_id: int):
 
 def _render_night(night: Night, status: int = 200, **forms):
     """Render the night page; coordinators get the stays and the forms to change them."""
-    context = {"night": night}
+    context = {"night": night, "actions": available_actions(current_user, night.shifts)}
     if current_user.is_coordinator:
         context["stays"] = queries.stays_on(night)
         context["stay_form"] = forms.get("stay_form") or StayForm(

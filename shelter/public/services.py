@@ -80,12 +80,12 @@ def save_news_post(
     post.published_at = published_at or post.published_at or utcnow()
     post.is_published = is_published
     db.session.flush()
-    record(actor, "news.create" if creating else "news.update", "news", post.id, post.slug)
+    record(actor, "news.create" if creating else "news.update", "news", post.id, title=post.title)
     return post
 
 
 def delete_news_post(post: NewsPost, actor: User) -> None:
-    record(actor, "news.delete", "news", post.id, post.slug)
+    record(actor, "news.delete", "news", post.id, title=post.title)
     db.session.delete(post)
 
 
@@ -113,12 +113,14 @@ def save_public_event(
     event.title, event.starts_at, event.ends_at = title, starts_at, ends_at
     event.location, event.description, event.published = location, description, published
     db.session.flush()
-    record(actor, "event.create" if creating else "event.update", "event", event.id)
+    record(
+        actor, "event.create" if creating else "event.update", "event", event.id, title=event.title
+    )
     return event
 
 
 def delete_public_event(event: PublicEvent, actor: User) -> None:
-    record(actor, "event.delete", "event", event.id)
+    record(actor, "event.delete", "event", event.id, title=event.title)
     db.session.delete(event)
 
 
