@@ -97,6 +97,8 @@ def create_user_command(email: str, name: str, role: str, language: str) -> None
 def check_deploy_command() -> None:
     """Check that this configuration is fit for production; exit 1 when it is not."""
     checks = deployment_checks(current_app)
+    # The checks only read: give their connection back before the command ends.
+    db.session.remove()
     for check in checks:
         click.echo(f"[{check.label:>4}] {check.name}: {check.detail}")
     click.echo("Cron jobs to install (as the app's user, in its directory):")
