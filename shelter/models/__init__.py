@@ -17,6 +17,7 @@ from shelter.models.public import (
     VolunteerApplication,
 )
 from shelter.models.shifts import NightNotice, NoticeKind, Shift, ShiftType, SignUp
+from shelter.models.throttle import ThrottleCounter
 from shelter.models.twofactor import Passkey, RecoveryCode, TotpAuthenticator, UsedChallenge
 from shelter.models.users import AccountToken, Role, TokenPurpose, User, hash_token
 
@@ -48,6 +49,7 @@ __all__ = [
     "SiteSetting",
     "Stay",
     "SubscriberStatus",
+    "ThrottleCounter",
     "TokenPurpose",
     "TotpAuthenticator",
     "UTCDateTime",
