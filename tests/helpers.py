@@ -6,6 +6,8 @@ from contextlib import contextmanager
 
 from sqlalchemy import event
 
+from shelter.i18n import french_typography
+
 CSRF_FIELD = re.compile(
     r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
 )
@@ -44,3 +46,8 @@ def count_queries(engine):
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", before_execute)
+
+
+def french(text: str) -> str:
+    """``text`` as French pages, emails and feeds print it (narrow no-break spaces)."""
+    return french_typography(text)

@@ -21,7 +21,7 @@ from tests.factories import (
     make_user,
     shift_named,
 )
-from tests.helpers import page
+from tests.helpers import french, page
 
 
 def signups_of(shift: Shift) -> list[str]:
@@ -72,7 +72,7 @@ def test_volunteer_signs_up_from_a_button_and_goes_back(volunteer_client, volunt
     assert response.headers["Location"] == "/ce-qui-manque"
     assert signups_of(shift) == ["Alex"]
     assert count_of(shift) == 1
-    assert "Tu es inscrit·e à « Repas »" in page(volunteer_client.get("/ce-qui-manque"))
+    assert french("Tu es inscrit·e à « Repas »") in page(volunteer_client.get("/ce-qui-manque"))
 
 
 def test_a_foreign_next_is_ignored(volunteer_client):
@@ -318,7 +318,7 @@ def test_assigning_follows_the_rules_and_says_why(coordinator_client, volunteer)
         data={"user_id": volunteer.id},
     )
     assert response.status_code == 409
-    assert "Alex est déjà inscrit·e à « Repas" in page(response)
+    assert french("Alex est déjà inscrit·e à « Repas") in page(response)
     assert count_of(shift_named(night, "Soirée et nuit")) == 0
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from shelter.extensions import db
 from shelter.models import Shift, SignUp
 from tests.factories import DEFAULT_PASSWORD, make_night, make_shift_type, make_signup, make_user
+from tests.helpers import french
 from tests.live import LiveClient, gunicorn_server
 
 pytestmark = pytest.mark.server
@@ -40,7 +41,7 @@ def test_twenty_volunteers_race_for_the_last_two_spots(app, migrated_database, t
         pages = [client.get("/mes-services").text for client, _ in clients]
 
     assert [response.status for response in responses] == [302] * RACERS
-    assert sum("Tu es inscrit·e à « Repas »" in text for text in pages) == 2
+    assert sum(french("Tu es inscrit·e à « Repas »") in text for text in pages) == 2
     assert sum("Ce service est complet." in text for text in pages) == RACERS - 2
     db.session.rollback()  # end the test's snapshot: read what the server wrote
     assert db.session.get(Shift, shift.id).signup_count == 3

@@ -82,7 +82,7 @@ def night(night_id: int):
 
 def _render_night(night: Night, status: int = 200, **forms):
     """Render the night page; coordinators get the stays and the forms to change them."""
-    context = {"night": night}
+    context = {"night": night, "neighbours": queries.neighbours(night)}
     stays = queries.stays_on(night)
     if current_user.is_coordinator:
         context["stays"] = stays

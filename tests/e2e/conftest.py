@@ -88,7 +88,7 @@ class Journey:
         self.page.get_by_label("Adresse email").fill(user.email)
         self.page.get_by_label("Mot de passe").fill(password)
         self.page.get_by_role("button", name="Se connecter").click()
-        self.page.wait_for_url("**/calendrier/")
+        self.page.wait_for_url("**/mon-espace")
 
     def screenshot(self, step: str) -> Path:
         """Save the whole page as a person sees it, after checking it fits the screen's width."""
