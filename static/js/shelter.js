@@ -2,12 +2,14 @@
 (function () {
   "use strict";
 
-  // After a failed submit, bring the error summary into view and read it out, in browsers
-  // that do not honour ``autofocus`` on it.
+  // After a failed submit, put the error summary at the top of the screen and focus it, so
+  // that it is read out. Without JavaScript, ``autofocus`` and the form's "#error-summary"
+  // action do the same.
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.querySelector("[data-error-summary]");
-    if (summary && document.activeElement !== summary) {
-      summary.focus();
+    if (summary) {
+      summary.focus({ preventScroll: true });
+      summary.scrollIntoView({ block: "start" });
     }
   });
 
