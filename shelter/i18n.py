@@ -25,8 +25,8 @@ NARROW_NO_BREAK_SPACE = "\u202f"
 # there are replaced (and guillemets always get theirs), so that URLs ("https://", "?page=2"),
 # times ("18:00") and entities ("&amp;") are never touched.
 _SPACE_BEFORE_SIGN = re.compile(r"[ \u00a0]+(?=[:;!?])")
-_AFTER_OPENING_GUILLEMET = re.compile(r"«[ \u00a0]*")
-_BEFORE_CLOSING_GUILLEMET = re.compile(r"[ \u00a0]*»")
+_AFTER_OPENING_GUILLEMET = re.compile(r"«[ \u00a0\u202f]*")
+_BEFORE_CLOSING_GUILLEMET = re.compile(r"[ \u00a0\u202f]*»")
 
 
 def french_typography(text: str) -> str:
