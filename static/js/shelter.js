@@ -3,8 +3,7 @@
   "use strict";
 
   // After a failed submit, put the error summary at the top of the screen and focus it, so
-  // that it is read out. Without JavaScript, ``autofocus`` and the form's "#error-summary"
-  // action do the same.
+  // that it is read out. Without JavaScript, its ``autofocus`` brings it into the screen.
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.querySelector("[data-error-summary]");
     if (summary) {
