@@ -239,9 +239,7 @@ def submit_each_form_wrongly(journey, url: str) -> int:
 
 
 @pytest.mark.parametrize("role", ["visitor", "volunteer", "coordinator"])
-def test_after_a_failed_submit_the_error_summary_is_in_the_first_screen(
-    journey, app, demo, role
-):
+def test_after_a_failed_submit_the_error_summary_is_in_the_first_screen(journey, app, demo, role):
     journey.page.on("dialog", lambda dialog: dialog.accept())
     if role == "visitor":
         pages = [*PUBLIC_FORMS, demo["reset_path"]]
