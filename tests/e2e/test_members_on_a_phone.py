@@ -28,7 +28,15 @@ from shelter.models import (
     User,
 )
 from shelter.security import is_public_endpoint
-from tests.factories import make_night, make_place, make_signup, make_standard_shift_types
+from tests.e2e.conftest import DESKTOP, Journey
+from tests.factories import (
+    make_night,
+    make_place,
+    make_signup,
+    make_standard_shift_types,
+    make_stay,
+    make_user,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.server]
 
@@ -252,3 +260,31 @@ def test_after_a_failed_submit_the_error_summary_is_in_the_first_screen(journey,
     # Each failed submit is answered with a 400 on purpose: the browser logs it.
     refused = "the server responded with a status of 400"
     journey.problems[:] = [problem for problem in journey.problems if refused not in problem]
+
+
+def test_on_a_laptop_the_night_its_shifts_and_its_stays_fit_the_first_screen(browser, live_url):
+    meal, overnight, morning = make_standard_shift_types()
+    night = make_night(date.today() + timedelta(days=2), shift_types=[meal, overnight, morning])
+    make_stay(night, places=2, alias="Amina", note="Végétarienne")
+    make_stay(night, places=1, alias="Yonas")
+    coordinator = make_user(role="coordinator")
+    for shift in night.shifts:
+        make_signup(shift, make_user())
+    journey = Journey(browser, live_url, DESKTOP, "night-on-a-laptop")
+    journey.log_in(coordinator)
+    journey.goto(f"/nuits/{night.id}")
+    page = journey.page
+    visible = [
+        page.get_by_role("heading", name="Services", exact=True),
+        page.get_by_text("3/10"),
+        page.get_by_role("heading", name="Personnes hébergées"),
+        page.get_by_text("Yonas"),
+        *[page.get_by_role("heading", name=name, exact=True) for name in ("Repas", "Matin")],
+    ]
+    for element in visible:
+        box = element.first.bounding_box()
+        assert box["y"] + box["height"] <= DESKTOP["height"], element
+    expect(page.locator("details.fold").first).not_to_have_attribute("open", "")
+    journey.screenshot("night-on-a-laptop", folder=SCREENSHOTS)
+    journey.close()
+    assert journey.problems == []
