@@ -33,6 +33,11 @@ def page(response) -> str:
     return html.unescape(response.text)
 
 
+def selects(statements: list[str]) -> int:
+    """How many of ``statements`` are SELECTs (what a page costs to read)."""
+    return sum(statement.startswith("SELECT") for statement in statements)
+
+
 @contextmanager
 def count_queries(engine):
     """Count the SQL statements sent through ``engine`` inside the block."""

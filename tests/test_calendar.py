@@ -14,11 +14,7 @@ from tests.factories import (
     make_stay,
     make_user,
 )
-from tests.helpers import count_queries, french, page
-
-
-def selects(statements: list[str]) -> int:
-    return sum(statement.startswith("SELECT") for statement in statements)
+from tests.helpers import count_queries, french, page, selects
 
 
 def test_the_calendar_opens_on_the_current_month(volunteer_client):

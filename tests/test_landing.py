@@ -17,11 +17,7 @@ from tests.factories import (
     make_user,
     shift_named,
 )
-from tests.helpers import count_queries, french, page
-
-
-def selects(statements: list[str]) -> int:
-    return sum(statement.startswith("SELECT") for statement in statements)
+from tests.helpers import count_queries, french, page, selects
 
 
 def section(html: str, heading_id: str) -> str:

@@ -15,11 +15,7 @@ from tests.factories import (
     make_user,
     shift_named,
 )
-from tests.helpers import count_queries, french, page
-
-
-def selects(statements: list[str]) -> int:
-    return sum(statement.startswith("SELECT") for statement in statements)
+from tests.helpers import count_queries, french, page, selects
 
 
 def link_labels(fragment: str) -> list[str]:

@@ -9,13 +9,9 @@ from shelter.extensions import db
 from shelter.models import AuditEntry, Night, Stay
 from shelter.nights import services
 from tests.factories import make_night, make_place, make_shift_type, make_signup, make_stay
-from tests.helpers import count_queries, french, page
+from tests.helpers import count_queries, french, page, selects
 
 DECEMBER = date(2030, 12, 1)
-
-
-def selects(statements: list[str]) -> int:
-    return sum(statement.startswith("SELECT") for statement in statements)
 
 
 def stays_count() -> int:
