@@ -168,6 +168,15 @@ def test_the_night_page_folds_its_forms_until_needed(coordinator_client):
     assert failed.count('<details class="card fold" open>') == 1
 
 
+def test_a_night_loaded_for_its_page_can_be_cancelled_and_reinstated(coordinator_client):
+    night_id = make_night(date(2030, 12, 6), shift_types=[make_shift_type()]).id
+    for action, data in (("annuler", {"cancel-reason": "Dégât des eaux"}), ("retablir", {})):
+        db.session.expunge_all()  # as in production: the view loads the night with its place
+        response = coordinator_client.post(f"/nuits/{night_id}/{action}", data=data)
+        assert response.status_code == 302, action
+    assert "Nuit annulée" not in page(coordinator_client.get(f"/nuits/{night_id}"))
+
+
 def test_the_shift_editor_leads_back_to_its_night(coordinator_client):
     night = make_night(date(2030, 12, 6), shift_types=[make_shift_type()])
     html = page(coordinator_client.get(f"/services/nuit/{night.id}"))

@@ -132,7 +132,9 @@ def update_night(night: Night, capacity: int, note: str, actor: User | None) -> 
 
 def cancel_night(night: Night, reason: str, actor: User | None) -> list[SignUp]:
     """Cancel ``night`` and its shifts, keeping them visible; return the sign-ups affected."""
-    db.session.refresh(night, with_for_update=True)
+    # Lock the night's row only: PostgreSQL refuses FOR UPDATE on the outer join that
+    # reloads its place.
+    db.session.refresh(night, with_for_update={"of": Night})
     if night.is_cancelled:
         raise DomainError(_("Cette nuit est déjà annulée."))
     night.status = NightStatus.CANCELLED
@@ -151,7 +153,7 @@ def cancel_night(night: Night, reason: str, actor: User | None) -> list[SignUp]:
 
 def reinstate_night(night: Night, actor: User | None) -> None:
     """Plan a cancelled night again, with its shifts."""
-    db.session.refresh(night, with_for_update=True)
+    db.session.refresh(night, with_for_update={"of": Night})
     if not night.is_cancelled:
         raise DomainError(_("Cette nuit n'est pas annulée."))
     night.status = NightStatus.PLANNED
