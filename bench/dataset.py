@@ -11,6 +11,7 @@ from datetime import time, timedelta
 from shelter.extensions import db
 from shelter.models import Night, Place, ShiftType, SignUp, Stay, User
 from shelter.nights.services import local_today
+from shelter.public.settings import save_site_settings
 from shelter.shifts.services import add_default_shifts
 
 PASSWORD = "bench password phrase"
@@ -92,3 +93,16 @@ def build(
     db.session.commit()
     busiest = max(people, key=lambda person: len(person.email))
     return Dataset(coordinator=coordinator, volunteers=people, nights=all_nights, busiest=busiest)
+
+
+def set_up_public_site() -> None:
+    """Bank details (so that Soutiens-nous draws its QR code) and the public counter on."""
+    save_site_settings(
+        {
+            "account_holder": "Collectif Hébergement Liège",
+            "iban": "BE68 5390 0754 7034",
+            "bic": "GEBABEBB",
+            "structured_communication": "+++090/9337/55493+++",
+            "public_counter": True,
+        }
+    )

@@ -113,6 +113,7 @@ def prepare(app: Flask, sizes: Sizes = REFERENCE) -> Keys:
         data = dataset.build(
             sizes.nights, sizes.volunteers, sizes.signups_each, sizes.stays, sizes.past_days
         )
+        dataset.set_up_public_site()
         base = app.url_map.bind("localhost")
         coordination_token = issue_feed_token(data.coordinator, FeedKind.COORDINATION)
         personal_token = issue_feed_token(data.busiest, FeedKind.PERSONAL)

@@ -127,7 +127,10 @@ def in_process_cases(app: Flask, keys: Keys) -> list[Case]:
         Case("member landing page", coordinator, "/mon-espace"),
         Case("night page", coordinator, f"/nuits/{keys.night_id}"),
         Case('"what is missing"', coordinator, "/ce-qui-manque"),
-        Case("public home page", anonymous, "/"),
+        Case("public home page (counter on)", anonymous, "/"),
+        Case("Soutiens-nous", anonymous, "/soutiens-nous"),
+        Case("Soutiens-nous, QR code of 25 EUR", anonymous, "/soutiens-nous?montant=25"),
+        Case("impact report", coordinator, "/coordination/bilan"),
         Case("coordinators' feed, a year", anonymous, keys.coordination_feed),
         Case(
             "coordinators' feed, 304",

@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application: config layers, extensions, blueprints and commands."""
-    from shelter import cli, database, errors, i18n, navigation, security, serving
+    from shelter import cli, database, errors, i18n, mail, navigation, security, serving
+    from shelter.auth import policy
     from shelter.configure import instance_path_for, load_config
     from shelter.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -31,6 +32,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # The login check must run before the CSRF check, so that an anonymous POST is
     # sent to the login page rather than answered with a CSRF error.
     security.init_app(app)
+    policy.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
@@ -38,6 +40,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     navigation.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    mail.init_app(app)
     serving.init_app(app)
     _register_blueprints(app)
     return app
@@ -52,6 +55,7 @@ def _register_blueprints(app: Flask) -> None:
     from shelter.nights import bp as nights_bp
     from shelter.places import bp as places_bp
     from shelter.public import bp as public_bp
+    from shelter.report import bp as report_bp
     from shelter.shifts import bp as shifts_bp
 
     app.register_blueprint(auth_bp)
@@ -63,3 +67,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(places_bp)
     app.register_blueprint(shifts_bp)
     app.register_blueprint(public_bp)
+    app.register_blueprint(report_bp)

@@ -8,12 +8,16 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from shelter import backup
+from shelter.auth import totp
+from shelter.auth.factors import has_second_factor
 from shelter.auth.services import find_user_by_email, normalise_email
-from shelter.demo import DEMO_ACCOUNTS, load_demo_data
+from shelter.auth.twofactor import reset_second_factor
+from shelter.demo import DEMO_ACCOUNTS, DEMO_TOTP_KEY, enrol_demo_totp, load_demo_data
 from shelter.deploy import CRON_LINES, deployment_checks
 from shelter.extensions import db
 from shelter.models import Role, User
 from shelter.passwords import password_problem
+from shelter.work import unit_of_work
 
 
 def init_app(app: Flask) -> None:
@@ -22,6 +26,7 @@ def init_app(app: Flask) -> None:
         demo_command,
         create_user_command,
         check_deploy_command,
+        reset_two_factor_command,
         backup_command,
         restore_command,
     ):
@@ -32,6 +37,12 @@ def _print_demo_logins(accounts) -> None:
     click.echo("Demo logins (email / password):")
     for account in accounts:
         click.echo(f"  {account.role.value:<12} {account.email:<34} {account.password}")
+    click.echo(
+        f"The coordinator then gives an authenticator code. Key: {totp.grouped(DEMO_TOTP_KEY)}\n"
+        "  (add it to an authenticator app such as Aegis, FreeOTP or Google Authenticator,\n"
+        f"  or run: oathtool --totp -b {DEMO_TOTP_KEY})\n"
+        f"  Code right now (valid 30 s, each code once): {totp.current_code(DEMO_TOTP_KEY)}"
+    )
 
 
 @click.command("setup")
@@ -39,11 +50,13 @@ def setup_command() -> None:
     """Create or migrate the database; load the demo data when it is empty."""
     upgrade()
     if db.session.scalar(select(func.count()).select_from(User)) == 0:
-        accounts = load_demo_data()
-        db.session.commit()
+        with unit_of_work():
+            accounts = load_demo_data()
         click.echo("Empty database: demo data loaded.")
         _print_demo_logins(accounts)
     elif find_user_by_email(DEMO_ACCOUNTS[0].email) is not None:
+        with unit_of_work():
+            enrol_demo_totp()
         _print_demo_logins(DEMO_ACCOUNTS)
     else:
         click.echo("Database ready.")
@@ -52,8 +65,8 @@ def setup_command() -> None:
 @click.command("demo")
 def demo_command() -> None:
     """Load the demo data set (idempotent) and print the demo logins."""
-    accounts = load_demo_data()
-    db.session.commit()
+    with unit_of_work():
+        accounts = load_demo_data()
     _print_demo_logins(accounts)
 
 
@@ -73,10 +86,10 @@ def create_user_command(email: str, name: str, role: str, language: str) -> None
     problem = password_problem(password, email)
     if problem:
         raise click.ClickException(str(problem))
-    user = User(email=email, name=name, role=role, language=language)
-    user.set_password(password)
-    db.session.add(user)
-    db.session.commit()
+    with unit_of_work():
+        user = User(email=email, name=name, role=role, language=language)
+        user.set_password(password)
+        db.session.add(user)
     click.echo(f"Created {role} account {email}.")
 
 
@@ -91,6 +104,23 @@ def check_deploy_command() -> None:
         click.echo(f"       {line}")
     if any(not check.ok and check.blocking for check in checks):
         raise click.ClickException("not ready for production (see FAIL above)")
+
+
+@click.command("reset-2fa")
+@click.argument("email")
+def reset_two_factor_command(email: str) -> None:
+    """Remove the second factors of EMAIL's account (a lost phone or key) and tell them."""
+    user = find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account for {normalise_email(email)}.")
+    if not has_second_factor(user.id):
+        raise click.ClickException(f"{user.email} has no second factor.")
+    with unit_of_work():
+        reset_second_factor(user, None)
+    click.echo(
+        f"Second factor removed for {user.email}: their sessions are closed, "
+        "they were told by email and sign in with their password alone."
+    )
 
 
 def _passphrase(confirm: bool) -> str:

@@ -44,6 +44,14 @@ MAIL_USERNAME = ""
 MAIL_PASSWORD = ""
 MAIL_SENDER = "Shelter <noreply@shelter.invalid>"
 MAIL_TIMEOUT = 10
+# Mail goes through a queue in the database (``shelter.mail``): a thread of the app sends a
+# request's messages after its commit; ``send-mail`` (cron) sends what is left, with retries.
+MAIL_DELIVER_IN_BACKGROUND = True
+MAIL_BATCH_SIZE = 50
+MAIL_CLAIM_SECONDS = 300
+MAIL_RETRY_SECONDS = 60
+MAIL_RETRY_MAX_SECONDS = 3600
+MAIL_KEEP_SENT_DAYS = 30
 
 # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
 PROXY_HOPS = 0
@@ -68,3 +76,12 @@ NEWS_PER_PAGE = 10
 
 # Guest aliases and notes are erased this many days after departure (``purge-guests``).
 GUEST_RETENTION_DAYS = 30
+
+# Second factor at sign-in (authenticator codes, passkeys). Coordinators must have one when
+# this is on; None means on in production, off in development and tests.
+REQUIRE_2FA_FOR_COORDINATORS = None
+# How long the second step waits after a right password, and how many wrong codes it takes.
+SECOND_STEP_MINUTES = 5
+SECOND_STEP_LIMIT_PER_ACCOUNT = "5 per 10 minutes"
+# How long a passkey request (its challenge) stays valid.
+PASSKEY_CHALLENGE_SECONDS = 300

@@ -73,7 +73,19 @@ def _derive(app: Flask) -> None:
         config["RATELIMIT_STORAGE_URI"] = config["RATELIMIT_STORAGE_URL"]
     if config["SESSION_COOKIE_SECURE"] is None:
         config["SESSION_COOKIE_SECURE"] = not app.debug
+    config["REQUIRE_2FA_FOR_COORDINATORS"] = _flag(
+        config["REQUIRE_2FA_FOR_COORDINATORS"], default=config["ENV"] == "production"
+    )
     _check_secret_key(app)
+
+
+def _flag(value: Any, default: bool) -> bool:
+    """Read an on/off setting that may be unset (None), a bool or a word from the environment."""
+    if value is None or value == "":
+        return default
+    if isinstance(value, str):
+        return value.strip().lower() in TRUE_WORDS
+    return bool(value)
 
 
 def database_uri(url: str, instance_path: str) -> str:

@@ -19,6 +19,7 @@ from shelter.models import (
     Role,
     ShiftType,
     Stay,
+    TotpAuthenticator,
     User,
     utcnow,
 )
@@ -44,6 +45,8 @@ DEMO_ACCOUNTS = (
     DemoAccount("sam@demo.example.org", "Sam", Role.VOLUNTEER, "demo-benevole-sam"),
     DemoAccount("noor@demo.example.org", "Noor", Role.VOLUNTEER, "demo-benevole-noor"),
 )
+# The demo coordinator's authenticator key, printed with the logins: public, like the passwords.
+DEMO_TOTP_KEY = "DEMOCOORDINATIONSHELTERLIEGE2345"
 
 
 def load_demo_data() -> list[DemoAccount]:
@@ -63,12 +66,25 @@ def load_demo_data() -> list[DemoAccount]:
             user.set_password(account.password)
             db.session.add(user)
     db.session.flush()
+    enrol_demo_totp()
     # Shift types come before any demo night, so that new nights get their shifts.
     load_demo_shift_types()
     load_demo_nights()
     load_demo_signups()
     load_public_demo_data()
     return list(DEMO_ACCOUNTS)
+
+
+def enrol_demo_totp() -> None:
+    """Give the demo coordinator the printed authenticator key, unless they have one already."""
+    coordinator = db.session.scalar(select(User).where(User.email == DEMO_ACCOUNTS[0].email))
+    if coordinator is None or db.session.scalar(
+        select(TotpAuthenticator.id).where(TotpAuthenticator.user_id == coordinator.id)
+    ):
+        return
+    db.session.add(
+        TotpAuthenticator(user_id=coordinator.id, secret=DEMO_TOTP_KEY, confirmed_at=utcnow())
+    )
 
 
 DEMO_SHIFT_TYPES = (
@@ -113,7 +129,7 @@ def load_demo_shift_types() -> None:
 
 def load_demo_signups() -> None:
     """Sign the demo volunteers up for a few shifts of the planned nights to come."""
-    from shelter.shifts.services import find_signup, sign_up
+    from shelter.shifts.signups import find_signup, sign_up
 
     volunteers = [
         db.session.scalar(select(User).where(User.email == account.email))

@@ -10,8 +10,11 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from shelter.extensions import db
+from shelter.mail.commands import FAILING_TOO_LONG
+from shelter.mail.delivery import failing_since
 
 CRON_LINES = (
+    "* * * * *     flask --app shelter send-mail",
     "*/10 * * * *  flask --app shelter send-reminders",
     "17 3 * * *    flask --app shelter purge-guests",
 )
@@ -59,11 +62,40 @@ def deployment_checks(app: Flask) -> list[Check]:
             config["BASE_URL"].startswith("https://"),
             f"SHELTER_BASE_URL={config['BASE_URL'] or '(unset)'}",
         ),
+        *_second_factor_checks(app),
         Check(
             "shared rate limits",
             not config["RATELIMIT_STORAGE_URI"].startswith("memory://"),
             f"storage={config['RATELIMIT_STORAGE_URI']} (memory is per process: use Redis "
             "with several workers)",
+            blocking=False,
+        ),
+    ]
+
+
+def _second_factor_checks(app: Flask) -> list[Check]:
+    from shelter.auth.twofactor import coordinators_without_second_factor
+
+    required = app.config["REQUIRE_2FA_FOR_COORDINATORS"]
+    policy = Check(
+        "second factor for coordinators",
+        required,
+        f"SHELTER_REQUIRE_2FA_FOR_COORDINATORS={'on' if required else 'off'}",
+        blocking=False,
+    )
+    try:
+        missing = [user.email for user in coordinators_without_second_factor()]
+    except SQLAlchemyError:
+        db.session.rollback()
+        return [policy]
+    return [
+        policy,
+        Check(
+            "coordinators without a second factor",
+            not missing,
+            ", ".join(missing) + " (asked to set one up at their next sign-in)"
+            if missing
+            else "none",
             blocking=False,
         ),
     ]
@@ -99,4 +131,19 @@ def _database_checks(app: Flask) -> list[Check]:
             f"at {', '.join(sorted(current)) or 'nothing'}; latest {', '.join(sorted(heads))}"
             + ("" if current == heads else " — run: flask --app shelter db upgrade"),
         ),
+        *([_mail_queue_check()] if current == heads else []),
     ]
+
+
+def _mail_queue_check() -> Check:
+    failing = failing_since(FAILING_TOO_LONG)
+    if not failing:
+        return Check("mail queue", True, "no message failing for over an hour", blocking=False)
+    return Check(
+        "mail queue",
+        False,
+        f"{len(failing)} message(s) failing for over an hour, the oldest since "
+        f"{failing[0].created_at:%Y-%m-%d %H:%M} UTC; latest error: {failing[-1].last_error} "
+        "(see: flask --app shelter send-mail --status)",
+        blocking=False,
+    )

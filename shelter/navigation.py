@@ -82,6 +82,11 @@ COORDINATION_PAGES = [
         _l("Journal"),
         _l("Qui a fait quoi : nuits, séjours, services et rôles."),
     ),
+    CoordinationPage(
+        "report.overview",
+        _l("Bilan"),
+        _l("Ce que le collectif a offert, mois par mois : des chiffres, jamais de noms."),
+    ),
 ]
 
 

@@ -1,7 +1,11 @@
 """Fixtures: the app on a fresh database per test, a real SMTP server, users of each role."""
 
+import asyncio
 import os
 import socket
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -15,6 +19,7 @@ from sqlalchemy import text
 
 from shelter import ROOT, create_app
 from shelter.extensions import db
+from shelter.mail import stop_delivery
 from tests.factories import make_user
 
 TRANSLATIONS = ROOT / "shelter" / "translations"
@@ -28,18 +33,37 @@ def free_port() -> int:
 
 
 class Mailbox:
-    """Collects what the SMTP server receives."""
+    """Collects what the SMTP server receives; ``delay`` seconds before accepting each message."""
 
-    def __init__(self) -> None:
+    def __init__(self, delay: float = 0) -> None:
+        self.delay = delay
         self.messages: list[EmailMessage] = []
+        self.connections: set[tuple] = set()
+        self.refused: set[str] = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refused:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         message = message_from_bytes(envelope.content, policy=policy.default)
         self.messages.append(message)
+        self.connections.add(session.peer)
         return "250 Message accepted"
 
     def to(self, address: str) -> list[EmailMessage]:
         return [message for message in self.messages if address in message["To"]]
+
+    def wait_for(self, address: str, count: int = 1, timeout: float = 15) -> list[EmailMessage]:
+        """The messages to ``address`` once ``count`` arrived (a server sends after answering)."""
+        deadline = time.monotonic() + timeout
+        while len(self.to(address)) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.to(address)
 
     @staticmethod
     def body(message: EmailMessage) -> str:
@@ -56,20 +80,31 @@ def compiled_catalogues():
             write_mo(mo_file, catalogue)
 
 
-@pytest.fixture(scope="session")
-def smtp_server():
-    mailbox = Mailbox()
-    port = free_port()
+@contextmanager
+def smtp_server_on(port: int, delay: float = 0) -> Iterator[Mailbox]:
+    """A real SMTP server on 127.0.0.1:``port`` while the block runs."""
+    mailbox = Mailbox(delay)
     controller = Controller(mailbox, hostname="127.0.0.1", port=port)
     controller.start()
-    yield mailbox, port
-    controller.stop()
+    try:
+        yield mailbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    port = free_port()
+    with smtp_server_on(port) as mailbox:
+        yield mailbox, port
 
 
 @pytest.fixture
 def mailbox(smtp_server) -> Mailbox:
     mailbox, _ = smtp_server
     mailbox.messages.clear()
+    mailbox.connections.clear()
+    mailbox.refused.clear()
     return mailbox
 
 
@@ -91,6 +126,8 @@ def make_config(database_url: str, instance_path: Path, **overrides) -> dict:
         "WTF_CSRF_ENABLED": False,
         "BASE_URL": "http://shelter.test",
         "RATELIMIT_ENABLED": False,
+        # A request's mail goes out before its response, so a test reads it right after.
+        "MAIL_DELIVER_IN_BACKGROUND": False,
     }
     config.update(overrides)
     return config
@@ -134,6 +171,7 @@ def app(app_config):
     app = create_app(app_config)
     with app.app_context():
         yield app
+        stop_delivery(app, timeout=5)
         db.session.remove()
         empty_database()
         db.engine.dispose()

@@ -224,3 +224,25 @@ def make_feed_link(user: User, kind: str = "personal") -> str:
     token = issue_feed_token(user, kind)
     db.session.commit()
     return current_app.url_map.bind("localhost").build(FEED_ENDPOINTS[kind], {"token": token})
+
+
+# --- second factors ---
+
+
+def make_totp(user: User, secret: str | None = None) -> str:
+    """Give ``user`` a confirmed authenticator app and return its key."""
+    from shelter.auth import totp
+    from shelter.models import TotpAuthenticator, utcnow
+
+    secret = secret or totp.new_secret()
+    db.session.add(TotpAuthenticator(user_id=user.id, secret=secret, confirmed_at=utcnow()))
+    db.session.commit()
+    return secret
+
+
+def make_recovery_codes(user: User) -> list[str]:
+    from shelter.auth.twofactor import new_recovery_codes
+
+    codes = new_recovery_codes(user)
+    db.session.commit()
+    return codes

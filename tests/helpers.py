@@ -6,6 +6,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import event
 
+from shelter.feeds import views as feed_views
 from shelter.i18n import french_typography
 
 CSRF_FIELD = re.compile(
@@ -38,6 +39,14 @@ def selects(statements: list[str]) -> int:
     return sum(statement.startswith("SELECT") for statement in statements)
 
 
+def words(response) -> str:
+    """What a reader sees of the page: tags dropped, entities decoded, spaces collapsed."""
+    without_tags = re.sub(
+        r"<[^>]+>", "", re.sub(r"<(script|style|svg)\b.*?</\1>", "", response.text, flags=re.S)
+    )
+    return " ".join(html.unescape(without_tags).split())
+
+
 @contextmanager
 def count_queries(engine):
     """Count the SQL statements sent through ``engine`` inside the block."""
@@ -56,3 +65,16 @@ def count_queries(engine):
 def french(text: str) -> str:
     """``text`` as French pages, emails and feeds print it (narrow no-break spaces)."""
     return french_typography(text)
+
+
+class FeedClock:
+    """The feeds' notion of now, frozen by ``freeze_feed_clock``; set ``now`` to move it."""
+
+    def __init__(self, now) -> None:
+        self.now = now
+
+
+def freeze_feed_clock(monkeypatch, now) -> FeedClock:
+    clock = FeedClock(now)
+    monkeypatch.setattr(feed_views, "utcnow", lambda: clock.now)
+    return clock

@@ -32,21 +32,18 @@ def gunicorn_server(
     instance_path: Path,
     workers: int = 4,
     app: str = "shelter:create_app()",
+    host: str = "127.0.0.1",
     **settings,
 ):
-    """Serve ``app`` with gunicorn on a random loopback port; stop it on exit."""
+    """Serve ``app`` with gunicorn on a random loopback port; stop it on exit.
+
+    ``host`` names the server in its address (``localhost`` where a browser needs a domain,
+    as WebAuthn does); the server listens on 127.0.0.1 either way.
+    """
     port = free_port()
-    env = {
-        **os.environ,
-        "SHELTER_DATABASE_URL": database_url,
-        "SHELTER_SECRET_KEY": TEST_SECRET_KEY,
-        "SHELTER_INSTANCE_PATH": str(instance_path),
-        "SHELTER_SESSION_COOKIE_SECURE": "false",
-        "SHELTER_RATELIMIT_ENABLED": "false",
-        "SHELTER_BASE_URL": f"http://127.0.0.1:{port}",
-    }
-    env.update({f"SHELTER_{key}": str(value) for key, value in settings.items()})
-    env.pop("FLASK_RUN_FROM_CLI", None)
+    env = live_environment(
+        database_url, instance_path, BASE_URL=f"http://{host}:{port}", **settings
+    )
     command = [
         sys.executable, "-m", "gunicorn",
         "--workers", str(workers),
@@ -59,7 +56,7 @@ def gunicorn_server(
     instance_path.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
-        base_url = f"http://127.0.0.1:{port}"
+        base_url = f"http://{host}:{port}"
         try:
             _wait_until_serving(base_url, process, log_path)
             yield base_url
@@ -70,6 +67,32 @@ def gunicorn_server(
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def live_environment(database_url: str, instance_path: Path, **settings) -> dict[str, str]:
+    """The environment of an app process on the test database, with ``SHELTER_<KEY>`` settings."""
+    env = {
+        **os.environ,
+        "SHELTER_DATABASE_URL": database_url,
+        "SHELTER_SECRET_KEY": TEST_SECRET_KEY,
+        "SHELTER_INSTANCE_PATH": str(instance_path),
+        "SHELTER_SESSION_COOKIE_SECURE": "false",
+        "SHELTER_RATELIMIT_ENABLED": "false",
+    }
+    env.update({f"SHELTER_{key}": str(value) for key, value in settings.items()})
+    env.pop("FLASK_RUN_FROM_CLI", None)
+    return env
+
+
+def flask_command(
+    database_url: str, instance_path: Path, *args: str, **settings
+) -> subprocess.Popen:
+    """Start ``flask --app shelter <args>`` in a process of its own, as cron would."""
+    command = [sys.executable, "-m", "flask", "--app", "shelter", *args]
+    env = live_environment(database_url, instance_path, **settings)
+    return subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
 
 
 def _wait_until_serving(base_url: str, process: subprocess.Popen, log_path: Path) -> None:

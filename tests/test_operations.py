@@ -160,8 +160,8 @@ def test_sqlite_backup_under_concurrent_writes_restores_a_consistent_copy(tmp_pa
             with connection:
                 for _ in range(5):
                     connection.execute(
-                        "INSERT INTO audit_entries (created_at, action, target_type, summary)"
-                        " VALUES ('2026-01-01 00:00:00', 'test.write', 'test', '')"
+                        "INSERT INTO audit_entries (created_at, action, target_type, details)"
+                        " VALUES ('2026-01-01 00:00:00', 'test.write', 'test', '{}')"
                     )
             batches.append(1)
         connection.close()

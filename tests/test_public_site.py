@@ -10,7 +10,7 @@ from shelter.extensions import db
 from shelter.models import MaterialNeed, PublicEvent, utcnow
 from shelter.public.ical import public_events_calendar
 from tests.factories import local_instant, make_post, make_public_event
-from tests.helpers import count_queries, page
+from tests.helpers import count_queries, page, words
 
 
 def test_home_shows_presentation_events_news_and_calls_to_action(client):
@@ -165,7 +165,7 @@ def test_support_page_shows_bank_details_and_open_needs(app, client, coordinator
         },
     )
     client.post("/deconnexion")
-    text = page(client.get("/soutiens-nous"))
+    text = words(client.get("/soutiens-nous"))
     assert "BE68 5390 0754 7034" in text
     assert "+++090/9337/55493+++" in text
     assert "Sacs de couchage" in text

@@ -1,5 +1,6 @@
 """Review: guest data never leaves the coordinators' pages; nobody acts on another's record."""
 
+import json
 import logging
 from datetime import timedelta
 
@@ -7,7 +8,16 @@ import pytest
 from sqlalchemy import select
 
 from shelter.extensions import db
-from shelter.models import AuditEntry, FeedToken, Night, SignUp, Stay, User, hash_token
+from shelter.models import (
+    AuditEntry,
+    FeedToken,
+    Night,
+    QueuedMail,
+    SignUp,
+    Stay,
+    User,
+    hash_token,
+)
 from shelter.nights.services import local_today
 from tests.conftest import Mailbox, login_as
 from tests.factories import (
@@ -20,6 +30,7 @@ from tests.factories import (
     make_user,
     shift_named,
 )
+from tests.helpers import words
 
 ALIAS = "Zorglubalias"
 NOTE = "Notesansgluten"
@@ -137,6 +148,12 @@ def test_no_email_the_app_sends_carries_guest_data(app, world, mailbox):
     for message in mailbox.messages:
         assert_no_guest_data(message.as_string(), f"email {message['Subject']!r}")
         assert_no_guest_data(Mailbox.body(message), f"email {message['Subject']!r}")
+    # The queue keeps each message 30 days after it went out: no guest data there either.
+    queued = db.session.scalars(select(QueuedMail)).all()
+    assert len(queued) == len(mailbox.messages)
+    for mail in queued:
+        stored = " ".join([*mail.recipients, mail.subject, mail.body, *mail.headers.values()])
+        assert_no_guest_data(stored, f"queued email {mail.subject!r}")
 
 
 def test_feeds_carry_neither_guest_data_nor_the_address(app, world):
@@ -187,10 +204,21 @@ def test_csv_export_and_audit_log_carry_no_guest_data(app, world):
     assert csv.status_code == journal.status_code == 200
     assert_no_guest_data(csv.get_data(as_text=True), "CSV export")
     assert_no_guest_data(journal.get_data(as_text=True), "audit log page")
+    for query in ("?category=stays", "?category=nights", f"?actor={world['coordinator'].id}"):
+        filtered = coordinator.get(f"/gestion/journal{query}")
+        assert filtered.status_code == 200
+        assert "un séjour" in filtered.get_data(as_text=True) or "nights" in query
+        assert_no_guest_data(filtered.get_data(as_text=True), f"audit log page {query}")
+    world["coordinator"].language = "en"
+    db.session.commit()
+    in_english = coordinator.get("/gestion/journal?category=stays")
+    assert "Camille recorded a stay from the night of" in words(in_english)
+    assert_no_guest_data(in_english.get_data(as_text=True), "audit log page in English")
     actions = []
     for entry in db.session.scalars(select(AuditEntry)):
         actions.append(entry.action)
-        assert_no_guest_data(f"{entry.action} {entry.summary}", "audit row")
+        stored = json.dumps(entry.details, ensure_ascii=False)
+        assert_no_guest_data(f"{entry.action} {stored}", "audit row")
     assert {"stay.create", "stay.update", "stay.cancel"} <= set(actions)
 
 

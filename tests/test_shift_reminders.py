@@ -7,7 +7,9 @@ from sqlalchemy import func, select
 
 from shelter.extensions import db
 from shelter.models import NightNotice, Shift, ShiftType, SignUp, utcnow
+from shelter.shifts import notifications
 from shelter.shifts.notifications import notify_night_cancelled
+from shelter.work import unit_of_work
 from tests.factories import (
     make_night,
     make_shift_type,
@@ -67,6 +69,36 @@ def test_reminders_are_sent_exactly_once(app, volunteer, other_volunteer, mailbo
     )
 
 
+def test_a_reminder_that_fails_leaves_the_others_sent_and_is_retried(
+    app, volunteer, other_volunteer, mailbox, monkeypatch
+):
+    shifts = [starting_in(hours, [make_shift_type(minimum=1)]) for hours in (5, 6, 7)]
+    people = [volunteer, other_volunteer, make_user(name="Noor", email="noor@example.org")]
+    signups = [make_signup(shift, person) for shift, person in zip(shifts, people, strict=True)]
+    real_reminder = notifications.send_reminder
+
+    def breaks_for_sam(signup):
+        real_reminder(signup)
+        if signup.user_id == other_volunteer.id:
+            raise RuntimeError("template broken")
+
+    monkeypatch.setattr(notifications, "send_reminder", breaks_for_sam)
+    result = app.test_cli_runner().invoke(args=["send-reminders"])
+    assert result.exit_code == 1
+    assert "2 reminder(s) sent" in result.output and "1 reminder(s) failed" in result.output
+    assert sorted(message["To"] for message in mailbox.messages) == [
+        volunteer.email,
+        "noor@example.org",
+    ]
+    db.session.expire_all()
+    assert [signup.reminded_at is not None for signup in signups] == [True, False, True]
+
+    monkeypatch.setattr(notifications, "send_reminder", real_reminder)
+    assert "1 reminder(s) sent" in run(app)
+    assert len(mailbox.to(other_volunteer.email)) == 1
+    assert len(mailbox.messages) == 3
+
+
 def test_reminders_skip_cancelled_and_follow_the_setting(app, volunteer, mailbox):
     cancelled = starting_in(5, [make_shift_type(minimum=1)])
     cancelled.status = "cancelled"
@@ -120,7 +152,8 @@ def test_night_cancellation_emails(app, volunteer, other_volunteer, mailbox):
     ]
     noor.language = "en"
     db.session.commit()
-    notify_night_cancelled(night, signups)
+    with unit_of_work():
+        notify_night_cancelled(night, signups)
     assert len(mailbox.messages) == 2
     [in_french] = mailbox.to(volunteer.email)
     assert in_french["Subject"] == french("Nuit annulée : ven. 18 déc.")

@@ -4,24 +4,27 @@ import html
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from babel.dates import format_date
 from flask import render_template
 from flask_login import login_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from shelter.domain import DomainError
 from shelter.extensions import db
-from shelter.models import AuditEntry, Shift, ShiftType, SignUp, utcnow
-from shelter.shifts import services
+from shelter.models import AuditEntry, Night, Shift, ShiftType, SignUp, utcnow
+from shelter.shifts import services, signups
 from tests.conftest import login_as
 from tests.factories import (
     make_night,
+    make_place,
     make_shift_type,
     make_signup,
     make_standard_shift_types,
     make_user,
     shift_named,
 )
-from tests.helpers import french, page
+from tests.helpers import count_queries, french, page
 
 
 def signups_of(shift: Shift) -> list[str]:
@@ -94,10 +97,10 @@ def test_a_full_shift_refuses_and_nothing_changes(volunteer_client, volunteer):
 
 def test_signing_up_twice_is_refused(app, volunteer):
     [shift] = make_night(shift_types=[make_shift_type()]).shifts
-    services.sign_up(shift, volunteer)
+    signups.sign_up(shift, volunteer)
     db.session.commit()
     with pytest.raises(DomainError, match="déjà inscrit"):
-        services.sign_up(shift, volunteer)
+        signups.sign_up(shift, volunteer)
     db.session.rollback()
     assert count_of(shift) == 1
 
@@ -105,11 +108,11 @@ def test_signing_up_twice_is_refused(app, volunteer):
 def test_no_sign_up_to_a_past_or_cancelled_shift(app, volunteer):
     [past] = make_night(date.today() - timedelta(days=2), shift_types=[make_shift_type()]).shifts
     with pytest.raises(DomainError, match="déjà commencé"):
-        services.sign_up(past, volunteer)
+        signups.sign_up(past, volunteer)
     db.session.rollback()
     [cancelled] = make_night(status="cancelled", shift_types=[make_shift_type()]).shifts
     with pytest.raises(DomainError, match="annulé"):
-        services.sign_up(cancelled, volunteer)
+        signups.sign_up(cancelled, volunteer)
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(SignUp)) == 0
 
@@ -127,38 +130,83 @@ def test_a_button_without_csrf_token_is_refused(app, volunteer, app_config):
     assert count_of(shift) == 0
 
 
-# --- Overlaps ------------------------------------------------------------------------
+# --- Several shifts of one night, clashes between places ---------------------------------
 
 
 def overlap_error(user, shift, now=None) -> str:
     with pytest.raises(DomainError) as refused:
-        services.sign_up(shift, user, now=now)
+        signups.sign_up(shift, user, now=now)
     db.session.rollback()
     return str(refused.value.message)
 
 
-def test_overlapping_shifts_are_refused_naming_the_conflict(app, volunteer):
-    meal, overnight, _ = make_standard_shift_types()
-    night = make_night(date.today() + timedelta(days=10), shift_types=[meal, overnight])
-    services.sign_up(shift_named(night, "Repas"), volunteer)
+@pytest.fixture
+def two_places(app):
+    """The same Friday at two places, each with the three usual shifts."""
+    types = make_standard_shift_types()
+    day = date.today() + timedelta(days=10)
+    house = make_night(day, make_place("La Maison"), shift_types=types)
+    annex = make_night(day, make_place("L'Annexe"), shift_types=types)
+    return house, annex
+
+
+def test_one_night_at_one_place_may_be_combined(app, volunteer, two_places):
+    house, _ = two_places
+    # Cook and stay; sleep over and make breakfast: all three shifts of the night.
+    for name in ("Repas", "Soirée et nuit", "Matin"):
+        signups.sign_up(shift_named(house, name), volunteer)
+        db.session.commit()
+    assert all(count_of(shift) == 1 for shift in house.shifts)
+
+
+def test_the_same_shift_is_never_held_twice(app, volunteer, two_places):
+    house, _ = two_places
+    signups.sign_up(shift_named(house, "Repas"), volunteer)
     db.session.commit()
-    message = overlap_error(volunteer, shift_named(night, "Soirée et nuit"))
+    assert "déjà inscrit" in overlap_error(volunteer, shift_named(house, "Repas"))
+    assert count_of(shift_named(house, "Repas")) == 1
+
+
+def test_overlapping_shifts_at_two_places_are_refused_naming_the_conflict(
+    app, volunteer, two_places
+):
+    house, annex = two_places
+    signups.sign_up(shift_named(house, "Repas"), volunteer)
+    db.session.commit()
+    message = overlap_error(volunteer, shift_named(annex, "Soirée et nuit"))
     assert "Repas" in message and "chevauche" in message
-
-
-def test_a_shift_crossing_midnight_overlaps_the_morning_after(app, volunteer):
-    meal, overnight, morning = make_standard_shift_types()
-    late = make_shift_type("Veille", time(23, 0), time(2, 0), 1, 1)
-    night = make_night(date.today() + timedelta(days=10), shift_types=[overnight, morning, late])
-    services.sign_up(shift_named(night, "Soirée et nuit"), volunteer)
+    assert "Repas" in overlap_error(volunteer, shift_named(annex, "Repas"))
+    # The annex's breakfast does not overlap a meal at the house.
+    signups.sign_up(shift_named(annex, "Matin"), volunteer)
     db.session.commit()
-    assert "Soirée et nuit" in overlap_error(volunteer, shift_named(night, "Matin"))
-    assert "Soirée et nuit" in overlap_error(volunteer, shift_named(night, "Veille"))
+
+
+def test_a_night_crossing_midnight_clashes_with_another_places_morning(app, volunteer, two_places):
+    house, annex = two_places
+    veille = services.add_shift(annex, "Veille", time(23, 0), time(2, 0), 1, 1, volunteer)
+    db.session.commit()
+    signups.sign_up(shift_named(house, "Soirée et nuit"), volunteer)
+    db.session.commit()
+    assert "Soirée et nuit" in overlap_error(volunteer, shift_named(annex, "Matin"))
+    assert "Soirée et nuit" in overlap_error(volunteer, veille)
     # The next evening's meal does not overlap the night that ended in the morning.
-    next_night = make_night(night.date + timedelta(days=1), shift_types=[meal])
-    services.sign_up(shift_named(next_night, "Repas"), volunteer)
+    next_night = make_night(annex.date + timedelta(days=1), annex.place, shift_types=[])
+    meal = services.add_shift(next_night, "Repas", time(18), time(21), 1, 2, volunteer)
     db.session.commit()
-    assert count_of(shift_named(next_night, "Repas")) == 1
+    signups.sign_up(meal, volunteer)
+    db.session.commit()
+    assert count_of(meal) == 1
+
+
+def test_two_nights_at_one_place_are_two_nights(app, volunteer):
+    late_morning = make_shift_type("Nuit et matinée", time(20, 0), time(13, 0), 1, 2)
+    night = make_night(date.today() + timedelta(days=10), shift_types=[late_morning])
+    next_night = make_night(night.date + timedelta(days=1), night.place, shift_types=[])
+    shopping = services.add_shift(next_night, "Courses", time(12, 0), time(14, 0), 1, 2, volunteer)
+    db.session.commit()
+    signups.sign_up(night.shifts[0], volunteer)
+    db.session.commit()
+    assert "Nuit et matinée" in overlap_error(volunteer, shopping)
 
 
 @pytest.mark.parametrize(
@@ -174,30 +222,30 @@ def test_overlaps_on_the_nights_of_a_clock_change(app, volunteer, day, night_end
     overnight = make_shift_type("Soirée et nuit", time(20, 0), time(9, 0), 2, 2)
     just_after = make_shift_type("Rangement", time(9, 0), time(10, 0), 1, 2)
     just_before = make_shift_type("Petit déjeuner", time(8, 30), time(9, 30), 1, 2)
-    night = make_night(day, shift_types=[overnight, just_after, just_before])
+    night = make_night(day, make_place("La Maison"), shift_types=[overnight])
+    elsewhere = make_night(day, make_place("L'Annexe"), shift_types=[just_after, just_before])
     the_night = shift_named(night, "Soirée et nuit")
     assert the_night.ends_at == night_ends_utc
     # 20:00 to 09:00 lasts 12 hours when the clocks go forward, 14 when they go back.
     hours = (the_night.ends_at - the_night.starts_at) / timedelta(hours=1)
     assert hours == (12 if day.month == 3 else 14)
     before = datetime.combine(day, time(12), tzinfo=UTC)
-    services.sign_up(the_night, volunteer, now=before)
+    signups.sign_up(the_night, volunteer, now=before)
     db.session.commit()
-    services.sign_up(shift_named(night, "Rangement"), volunteer, now=before)
+    signups.sign_up(shift_named(elsewhere, "Rangement"), volunteer, now=before)
     db.session.commit()
     assert "Soirée et nuit" in overlap_error(
-        volunteer, shift_named(night, "Petit déjeuner"), now=before
+        volunteer, shift_named(elsewhere, "Petit déjeuner"), now=before
     )
 
 
-def test_cancelled_shifts_do_not_block_other_sign_ups(app, volunteer):
-    meal, overnight, _ = make_standard_shift_types()
-    night = make_night(date.today() + timedelta(days=10), shift_types=[meal, overnight])
-    meal_shift = shift_named(night, "Repas")
+def test_cancelled_shifts_do_not_block_other_sign_ups(app, volunteer, two_places):
+    house, annex = two_places
+    meal_shift = shift_named(house, "Repas")
     make_signup(meal_shift, volunteer)
     meal_shift.status = "cancelled"
     db.session.commit()
-    services.sign_up(shift_named(night, "Soirée et nuit"), volunteer)
+    signups.sign_up(shift_named(annex, "Soirée et nuit"), volunteer)
     db.session.commit()
 
 
@@ -256,10 +304,10 @@ def test_cut_off_follows_the_setting(app, volunteer):
     make_signup(shift, volunteer)
     app.config["WITHDRAW_CUTOFF_HOURS"] = 24 * 30
     with pytest.raises(DomainError, match="moins de 720 heures"):
-        services.withdraw(shift, volunteer)
+        signups.withdraw(shift, volunteer)
     db.session.rollback()
     app.config["WITHDRAW_CUTOFF_HOURS"] = 48
-    services.withdraw(shift, volunteer)
+    signups.withdraw(shift, volunteer)
     db.session.commit()
     assert count_of(shift) == 0
 
@@ -309,17 +357,22 @@ def test_coordinator_assigns_and_removes_and_the_volunteer_is_emailed(
     assert "plus inscrit" in removed["Subject"]
 
 
-def test_assigning_follows_the_rules_and_says_why(coordinator_client, volunteer):
-    meal, overnight, _ = make_standard_shift_types()
-    night = make_night(shift_types=[meal, overnight])
-    make_signup(shift_named(night, "Repas"), volunteer)
+def test_assigning_follows_the_rules_and_says_why(coordinator_client, volunteer, two_places):
+    house, annex = two_places
+    make_signup(shift_named(house, "Repas"), volunteer)
     response = coordinator_client.post(
-        f"/services/{shift_named(night, 'Soirée et nuit').id}/affecter",
+        f"/services/{shift_named(annex, 'Soirée et nuit').id}/affecter",
         data={"user_id": volunteer.id},
     )
     assert response.status_code == 409
     assert french("Alex est déjà inscrit·e à « Repas") in page(response)
-    assert count_of(shift_named(night, "Soirée et nuit")) == 0
+    assert count_of(shift_named(annex, "Soirée et nuit")) == 0
+    same_night = coordinator_client.post(
+        f"/services/{shift_named(house, 'Soirée et nuit').id}/affecter",
+        data={"user_id": volunteer.id},
+    )
+    assert same_night.status_code == 302
+    assert signups_of(shift_named(house, "Soirée et nuit")) == ["Alex"]
 
 
 def test_emails_use_the_recipients_language(coordinator_client, mailbox):
@@ -463,6 +516,96 @@ def test_coordinator_manages_shift_types(coordinator_client):
     assert (shift_type.name, shift_type.min_volunteers, shift_type.active) == ("Nuit", 1, False)
 
 
+def type_form(shift_type: ShiftType, **changes) -> dict:
+    data = {
+        "name": shift_type.name,
+        "start_time": shift_type.start_time.strftime("%H:%M"),
+        "end_time": shift_type.end_time.strftime("%H:%M"),
+        "min_volunteers": str(shift_type.min_volunteers),
+        "max_volunteers": str(shift_type.max_volunteers),
+        "position": str(shift_type.position),
+        "active": "y",
+    }
+    return {**data, **changes}
+
+
+@pytest.fixture
+def meal_nights(app, volunteer, other_volunteer):
+    """The meal type (18:00–21:00, 2 to 3) on past and coming nights, one of them edited."""
+    meal = make_shift_type("Repas", time(18, 0), time(21, 0), 2, 3)
+    today = date.today()
+    nights = {
+        "past": make_night(today - timedelta(days=3), shift_types=[meal]),
+        "following": make_night(today + timedelta(days=5), shift_types=[meal]),
+        "also following": make_night(today + timedelta(days=6), shift_types=[meal]),
+        "edited by hand": make_night(today + timedelta(days=7), shift_types=[meal]),
+        "crowded": make_night(today + timedelta(days=8), shift_types=[meal]),
+    }
+    shifts = {name: night.shifts[0] for name, night in nights.items()}
+    services.update_shift(shifts["edited by hand"], time(17, 30), time(21), 2, 3, volunteer)
+    db.session.commit()
+    make_signup(shifts["following"], volunteer)
+    for person in (volunteer, other_volunteer, make_user(name="Noor")):
+        make_signup(shifts["crowded"], person)
+    return meal, shifts
+
+
+def test_a_type_change_reaches_the_coming_nights_that_still_follow_it(
+    coordinator_client, meal_nights, volunteer, mailbox
+):
+    meal, shifts = meal_nights
+    before = {name: (shift.starts_at, shift.ends_at) for name, shift in shifts.items()}
+    form = page(coordinator_client.get(f"/services/types/{meal.id}"))
+    assert "3 services à venir ont encore les valeurs actuelles de ce type." in form
+
+    response = coordinator_client.post(
+        f"/services/types/{meal.id}",
+        data=type_form(meal, start_time="18:30", max_volunteers="2", apply_to_nights="y"),
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    text = page(response)
+    assert "Nouvelles valeurs appliquées à 2 nuits à venir." in text
+    crowded_day = format_date(shifts["crowded"].night.date, "EEE d MMM", locale="fr")
+    assert french(f"ces nuits gardent leurs valeurs : {crowded_day}.") in text
+
+    db.session.expire_all()
+    now = {name: db.session.get(Shift, shift.id) for name, shift in shifts.items()}
+    for name in ("following", "also following"):
+        shift = now[name]
+        assert shift.starts_at == before[name][0] + timedelta(minutes=30), name
+        assert (shift.max_volunteers, shift.sequence) == (2, 1), name
+    for name in ("past", "edited by hand", "crowded"):
+        shift = now[name]
+        assert (shift.starts_at, shift.ends_at) == before[name], name
+        assert shift.max_volunteers == 3, name
+    assert now["edited by hand"].sequence == 1 and now["crowded"].sequence == 0
+    # Only the person on a changed shift hears of it, as with a change made on the night.
+    [changed] = mailbox.to(volunteer.email)
+    assert "18:30–21:00" in mailbox.body(changed)
+    assert len(mailbox.messages) == 1
+
+
+def test_a_type_change_leaves_the_nights_alone_unless_asked(coordinator_client, meal_nights):
+    meal, shifts = meal_nights
+    response = coordinator_client.post(
+        f"/services/types/{meal.id}", data=type_form(meal, start_time="18:30")
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(ShiftType, meal.id).start_time == time(18, 30)
+    sequences = {name: db.session.get(Shift, shift.id).sequence for name, shift in shifts.items()}
+    assert sequences == {
+        "past": 0,
+        "following": 0,
+        "also following": 0,
+        "edited by hand": 1,
+        "crowded": 0,
+    }
+    night = make_night(date.today() + timedelta(days=20), shift_types=[meal])
+    assert services.local_times(night.shifts[0]) == (time(18, 30), time(21, 0))
+
+
 def test_shift_type_form_refuses_min_above_max(coordinator_client):
     response = coordinator_client.post(
         "/services/types",
@@ -491,7 +634,10 @@ def render_section(app, night, user) -> str:
     """Render the partial as the night page will, and return its unescaped text."""
     with app.test_request_context("/nuits/1"):
         login_user(user)
-        return html.unescape(render_template("shifts/_night_shifts.html", night=night))
+        actions = signups.available_actions(user, night.shifts)
+        return html.unescape(
+            render_template("shifts/_night_shifts.html", night=night, actions=actions)
+        )
 
 
 def test_night_section_shows_coverage_people_and_buttons(app, volunteer, coordinator):
@@ -522,3 +668,133 @@ def test_night_section_after_the_cut_off_offers_a_request(app, volunteer):
     make_signup(shift, volunteer)
     text = render_section(app, shift.night, volunteer)
     assert "Demander à me désister" in text and "Me désister<" not in text
+
+
+def test_night_section_gives_the_reason_where_there_is_no_button(app, volunteer, two_places):
+    house, annex = two_places
+    make_signup(shift_named(house, "Repas"), volunteer)
+    full = shift_named(annex, "Matin")
+    full.max_volunteers = full.signup_count = 0
+    full.min_volunteers = 0
+    db.session.commit()
+    text = " ".join(render_section(app, annex, volunteer).split())
+    day = format_date(house.date, "d MMM", locale="fr")
+    assert text.count(f"Chevauche ton service « Repas » du {day} à La Maison") == 2
+    assert "Complet" in text
+    assert "M'inscrire" not in text
+    started = shift_named(house, "Soirée et nuit")
+    started.starts_at = utcnow() - timedelta(minutes=5)
+    db.session.commit()
+    assert "Déjà commencé" in render_section(app, house, volunteer)
+
+
+# --- What a member is offered agrees with what the services accept ----------------------------
+
+
+@pytest.fixture
+def every_case(app, volunteer, two_places):
+    """Shifts in every state a member can meet, by name."""
+    house, annex = two_places
+    now = utcnow()
+    cases = {
+        "free": shift_named(house, "Soirée et nuit"),
+        "held, free withdrawal": shift_named(house, "Repas"),
+        "clash at another place": shift_named(annex, "Repas"),
+        "same night": shift_named(house, "Matin"),
+    }
+    make_signup(cases["held, free withdrawal"], volunteer)
+    soon = make_night(date.today() + timedelta(days=30), house.place, shift_types=[])
+    for name, hours, maximum in (
+        ("full", 24 * 20, 1),
+        ("started", -1, 2),
+        ("held, after the cut-off", 5, 2),
+        ("held, request sent", 6, 2),
+        ("held, started", -2, 2),
+        ("cancelled", 24 * 21, 2),
+    ):
+        shift = services.add_shift(soon, name, time(18), time(21), 0, maximum, volunteer)
+        shift.starts_at = now + timedelta(hours=hours)
+        shift.ends_at = shift.starts_at + timedelta(minutes=30)
+        cases[name] = shift
+    db.session.commit()
+    make_signup(cases["full"], make_user(name="Noor"))
+    for name in ("held, after the cut-off", "held, request sent", "held, started"):
+        make_signup(cases[name], volunteer)
+    db.session.scalar(
+        select(SignUp).where(SignUp.shift_id == cases["held, request sent"].id)
+    ).withdrawal_requested_at = now
+    cases["cancelled"].status = "cancelled"
+    db.session.commit()
+    return cases
+
+
+def attempt(action, *args) -> bool:
+    """Run a service in a savepoint; return whether it accepted, and undo it."""
+    try:
+        with db.session.begin_nested():
+            action(*args)
+            raise _Undo
+    except _Undo:
+        return True
+    except DomainError:
+        return False
+    finally:
+        db.session.rollback()
+
+
+class _Undo(Exception):
+    pass
+
+
+def test_every_offer_is_accepted_and_every_refusal_refused(app, volunteer, every_case):
+    shifts = list(every_case.values())
+    actions = signups.available_actions(volunteer, shifts)
+    offers = {name: actions[shift.id].offer for name, shift in every_case.items()}
+    assert offers == {
+        "free": "sign_up",
+        "held, free withdrawal": "withdraw",
+        "clash at another place": None,
+        "same night": "sign_up",
+        "full": None,
+        "started": None,
+        "held, after the cut-off": "request_withdrawal",
+        "held, request sent": None,
+        "held, started": None,
+        "cancelled": None,
+    }
+    for name, shift in every_case.items():
+        offer = offers[name]
+        shift = db.session.get(Shift, shift.id)
+        assert attempt(signups.sign_up, shift, volunteer) == (offer == "sign_up"), name
+        assert attempt(signups.withdraw, shift, volunteer) == (offer == "withdraw"), name
+        assert attempt(signups.request_withdrawal, shift, volunteer, "Malade") == (
+            offer == "request_withdrawal"
+        ), name
+        if offer is None:
+            assert actions[shift.id].reason, name
+
+
+def test_the_offers_cost_one_query_however_many_shifts(app, volunteer, every_case):
+    shifts = db.session.scalars(
+        select(Shift)
+        .options(joinedload(Shift.night).joinedload(Night.place))
+        .where(Shift.id.in_([shift.id for shift in every_case.values()]))
+    ).all()
+    db.session.refresh(volunteer)
+    with count_queries(db.engine) as few:
+        signups.available_actions(volunteer, shifts[:2])
+    with count_queries(db.engine) as many:
+        signups.available_actions(volunteer, shifts)
+    assert len([statement for statement in many if statement != "BEGIN"]) == 1
+    assert len(few) == len(many)
+
+
+def test_coordinators_may_assign_only_where_it_would_succeed(app, coordinator, every_case):
+    newcomer = make_user(name="Lou")
+    actions = signups.available_actions(coordinator, list(every_case.values()))
+    for name, shift in every_case.items():
+        shift = db.session.get(Shift, shift.id)
+        assigned = attempt(signups.assign, shift, newcomer, coordinator)
+        assert actions[shift.id].can_assign == assigned, name
+    assignable = {name for name, shift in every_case.items() if actions[shift.id].can_assign}
+    assert {"full", "started", "cancelled"}.isdisjoint(assignable)

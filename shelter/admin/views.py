@@ -1,9 +1,12 @@
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from shelter.admin import bp, queries
-from shelter.admin.forms import InviteForm, RoleForm
+from shelter.admin.forms import InviteForm, JournalFilterForm, RoleForm
+from shelter.admin.journal import journal_lines
 from shelter.auth import services as accounts
+from shelter.auth import twofactor
 from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.forms import ConfirmForm
@@ -21,6 +24,7 @@ def _render_users(form: InviteForm, status: int = 200):
     return render_template(
         "admin/users.html",
         users=queries.all_users(),
+        with_second_factor=twofactor.users_with_second_factor(),
         form=form,
         role_form=RoleForm(),
         confirm_form=ConfirmForm(),
@@ -92,7 +96,39 @@ def resend_invitation(user_id: int):
     return _apply(user_id, ConfirmForm(), resend)
 
 
+@bp.post("/comptes/<int:user_id>/deux-etapes/reinitialiser")
+@coordinator_required
+def reset_second_factor(user_id: int):
+    return _apply(
+        user_id,
+        ConfirmForm(),
+        lambda user: twofactor.reset_second_factor(user, current_user._get_current_object()),
+    )
+
+
 @bp.get("/journal")
 @coordinator_required
 def audit_log():
-    return render_template("admin/audit_log.html", entries=queries.recent_audit_entries())
+    form = JournalFilterForm(formdata=request.args)
+    form.actor.choices = [SelectChoice("", _("Tout le monde"))] + [
+        SelectChoice(str(user.id), user.name) for user in queries.journal_authors()
+    ]
+    filters = {name: value for name, value in request.args.items() if name != "page" and value}
+    if not form.validate():
+        return render_template(
+            "admin/audit_log.html", form=form, lines=[], pages=None, filters=filters
+        ), 400
+    chosen = queries.JournalFilter(
+        actor_id=int(form.actor.data) if form.actor.data else None,
+        category=form.category.data or None,
+        since=form.since.data,
+        until=form.until.data,
+    )
+    pages = queries.journal_page(chosen, form.page.data or 1)
+    return render_template(
+        "admin/audit_log.html",
+        form=form,
+        lines=journal_lines(pages.items),
+        pages=pages,
+        filters=filters,
+    )

@@ -12,7 +12,7 @@ from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.feeds.services import revoke_feed_tokens
 from shelter.i18n import lazy_gettext as _l
-from shelter.mail import render_mail, send_mail
+from shelter.mail import queue_mail, render_mail
 from shelter.models import AccountToken, FeedKind, Role, TokenPurpose, User, hash_token, utcnow
 from shelter.models.audit import record
 from shelter.urls import external_url
@@ -101,7 +101,7 @@ def invite(email: str, name: str, role: str, language: str, inviter: User | None
     user = User(email=email, name=name.strip(), role=role, language=language)
     db.session.add(user)
     db.session.flush()
-    record(inviter, "user.invite", "user", user.id, f"role={role}")
+    record(inviter, "user.invite", "user", user.id, role=role)
     send_invitation(user, inviter)
     return user
 
@@ -117,7 +117,7 @@ def send_invitation(user: User, inviter: User | None) -> None:
         link=external_url("auth.accept_invitation", token=token),
         days=lifetime.days,
     )
-    send_mail(user.email, subject, body)
+    queue_mail(user.email, subject, body, language=user.language)
 
 
 def request_password_reset(email: str) -> None:
@@ -134,7 +134,7 @@ def request_password_reset(email: str) -> None:
         link=external_url("auth.reset_password", token=token),
         hours=current_app.config["RESET_VALID_HOURS"],
     )
-    send_mail(user.email, subject, body)
+    queue_mail(user.email, subject, body, language=user.language)
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
@@ -170,7 +170,7 @@ def set_role(user: User, role: str, actor: User) -> None:
     user.role = role
     # A new role means new rights: sessions and coordinator feeds start over.
     user.end_sessions()
-    record(actor, "user.role", "user", user.id, f"role={role}")
+    record(actor, "user.role", "user", user.id, role=role)
 
 
 def set_active(user: User, active: bool, actor: User) -> None:

@@ -10,12 +10,13 @@ from shelter.auth.forms import (
     ProfileForm,
     SetPasswordForm,
 )
-from shelter.extensions import db, limiter
+from shelter.auth.twofactor_views import sign_in_after_password
+from shelter.extensions import limiter
 from shelter.i18n import gettext as _
 from shelter.models import TokenPurpose
 from shelter.navigation import member_home_url
 from shelter.security import public, safe_next
-from shelter.work import unit_of_work
+from shelter.work import after_response, unit_of_work
 
 
 def _failed(response) -> bool:
@@ -48,15 +49,14 @@ def login():
     if user is None:
         flash(_("Adresse email ou mot de passe incorrect."), "error")
         return render_template("auth/login.html", form=form), 401
-    services.log_in(user)
-    db.session.commit()
-    return redirect(safe_next(form.next.data, member_home_url()))
+    with unit_of_work():
+        return sign_in_after_password(user, form.next.data)
 
 
 @bp.post("/deconnexion")
 def logout():
-    services.log_out(current_user._get_current_object())
-    db.session.commit()
+    with unit_of_work():
+        services.log_out(current_user._get_current_object())
     flash(_("Tu es déconnecté·e."), "info")
     return redirect(url_for("auth.login"))
 
@@ -70,8 +70,10 @@ def forgot_password():
         return render_template(
             "auth/forgot_password.html", form=form
         ), 400 if form.is_submitted() else 200
-    services.request_password_reset(form.email.data)
-    db.session.commit()
+    # Whether the account exists must not change the answer nor its time: the lookup and the
+    # email happen after the response.
+    email = form.email.data
+    after_response(lambda: services.request_password_reset(email))
     flash(
         _(
             "Si un compte existe pour cette adresse, un email vient d'être envoyé "
@@ -104,11 +106,11 @@ def _set_password_with(token: str, purpose: TokenPurpose):
         return render_template(
             "auth/set_password.html", form=form, purpose=purpose, user=account_token.user
         ), status
-    user = services.set_password_from_token(account_token, form.password.data)
-    services.log_in(user)
-    db.session.commit()
+    with unit_of_work():
+        user = services.set_password_from_token(account_token, form.password.data)
+        response = sign_in_after_password(user, None)
     flash(_("Ton mot de passe est enregistré. Bienvenue !"), "success")
-    return redirect(member_home_url())
+    return response
 
 
 @bp.get("/profil")
@@ -131,8 +133,8 @@ def update_profile():
     form = ProfileForm()
     if not form.validate_on_submit():
         return _render_profile(form, _password_form(), 400)
-    services.update_profile(current_user, form.name.data, form.language.data)
-    db.session.commit()
+    with unit_of_work():
+        services.update_profile(current_user, form.name.data, form.language.data)
     flash(_("Ton profil est enregistré."), "success")
     return redirect(url_for("auth.profile"))
 
@@ -158,6 +160,6 @@ def set_language():
         abort(400)
     session["language"] = form.language.data
     if current_user.is_authenticated:
-        current_user.language = form.language.data
-        db.session.commit()
+        with unit_of_work():
+            current_user.language = form.language.data
     return redirect(safe_next(form.next.data, url_for("auth.login")))

@@ -98,6 +98,24 @@ def not_found() -> Response:
     return response
 
 
+def second_factor_needed() -> Response:
+    """A plain-text 403 for the coordinators' feed of a coordinator without a second factor.
+
+    A calendar app cannot follow a redirect to the enrolment page, so it is told in words.
+    """
+    response = Response(
+        _(
+            "Cet agenda de la coordination est suspendu : active la connexion en deux étapes "
+            "sur ton profil pour le rouvrir."
+        )
+        + "\n",
+        status=403,
+        content_type="text/plain; charset=utf-8",
+    )
+    response.headers.update(FEED_HEADERS)
+    return response
+
+
 def too_many_requests(_limit=None) -> Response:
     response = Response(
         _("Trop de demandes pour cet agenda ; réessaie plus tard.") + "\n",

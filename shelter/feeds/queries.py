@@ -74,6 +74,8 @@ class FeedAccess(NamedTuple):
     token_hash: str
     kind: str
     created_at: datetime
+    link_id: int
+    last_used_at: datetime | None
     user_id: int
     active: bool
     role: str
@@ -87,6 +89,8 @@ _TOKEN_COLUMNS = (
     FeedToken.token_hash,
     FeedToken.kind,
     FeedToken.created_at,
+    FeedToken.id,
+    FeedToken.last_used_at,
     User.id,
     User.active,
     User.role,
@@ -157,9 +161,23 @@ def feed_access(kind: str, token_hash: str, window: Window) -> FeedAccess | None
     return FeedAccess(*row[: len(_TOKEN_COLUMNS)], Fingerprint(tuple(row[len(_TOKEN_COLUMNS) :])))
 
 
-def feed_tokens_of(user_id: int) -> dict[str, FeedToken]:
-    tokens = db.session.scalars(select(FeedToken).where(FeedToken.user_id == user_id))
-    return {token.kind: token for token in tokens}
+def feed_links_of(user_id: int) -> dict[str, list[FeedToken]]:
+    """Return the member's links by kind of feed, oldest first."""
+    links: dict[str, list[FeedToken]] = {kind: [] for kind in FeedKind}
+    for link in db.session.scalars(
+        select(FeedToken)
+        .where(FeedToken.user_id == user_id)
+        .order_by(FeedToken.created_at, FeedToken.id)
+    ):
+        links[link.kind].append(link)
+    return links
+
+
+def own_link(user_id: int, link_id: int) -> FeedToken | None:
+    """Return one of the member's links; another member's is not found."""
+    return db.session.scalar(
+        select(FeedToken).where(FeedToken.id == link_id, FeedToken.user_id == user_id)
+    )
 
 
 _PERSONAL_SHIFTS = (

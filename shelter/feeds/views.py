@@ -1,17 +1,34 @@
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from dataclasses import dataclass
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
+from shelter.auth.factors import missing_second_factor
 from shelter.extensions import db, limiter
 from shelter.feeds import bp, calendars, queries, services
 from shelter.feeds.forms import FeedLinkForm
-from shelter.feeds.http import calendar_response, not_found, too_many_requests
-from shelter.feeds.links import feed_host, night_links, subscribe_links
+from shelter.feeds.http import (
+    calendar_response,
+    not_found,
+    second_factor_needed,
+    too_many_requests,
+)
+from shelter.feeds.links import SubscribeLinks, feed_host, night_links, subscribe_links
+from shelter.forms import ConfirmForm
 from shelter.i18n import gettext as _
-from shelter.models import FeedKind, hash_token, utcnow
+from shelter.i18n import lazy_gettext as _l
+from shelter.models import FeedKind, User, hash_token, utcnow
 from shelter.security import public
-
-# Where a new link waits, in the user's own session, to be shown once.
-NEW_LINKS_KEY = "new_feed_links"
+from shelter.work import unit_of_work
 
 
 def _token_key() -> str:
@@ -28,18 +45,27 @@ feed_limit = limiter.limit(
 
 def _serve(kind: FeedKind, build):
     """Answer a feed request: 404 for a dead link, else the feed (or 304)."""
-    window = queries.Window.around(utcnow())
+    now = utcnow()
+    window = queries.Window.around(now)
     access = services.live_feed(request.args.get("token", ""), kind, window)
     if access is None:
         return not_found()
+    if kind == FeedKind.COORDINATION and missing_second_factor(access.user_id, access.role):
+        return second_factor_needed()
     host = feed_host()
     # The coordinators' feed is the same for every coordinator reading the same language.
     owner = access.user_id if kind == FeedKind.PERSONAL else None
-    return calendar_response(
+    response = calendar_response(
         key=(kind, owner, access.language, host, window, access.fingerprint),
         last_modified=access.fingerprint.last_change or access.created_at,
         build=lambda: build(access, window, host),
     )
+    if services.last_use_due(access, now):
+        # End the reads first: on SQLite a read transaction cannot always become a write.
+        db.session.rollback()
+        with unit_of_work():
+            services.note_use(access, now)
+    return response
 
 
 @bp.get("/agenda/personnel.ics")
@@ -78,38 +104,80 @@ def coordination():
     )
 
 
+# Names offered for a member's first links; they may write any other.
+SUGGESTED_NAMES = (_l("Téléphone"), _l("Ordinateur"))
+
+
+@dataclass(frozen=True)
+class NewLink:
+    """A link just created, shown once in the answer to the request that made it."""
+
+    kind: str
+    name: str
+    links: SubscribeLinks
+
+
+def _me() -> User:
+    return current_user._get_current_object()
+
+
+def _render_page(form: FeedLinkForm | None = None, new: NewLink | None = None, status=200):
+    """The agenda page: each feed with its links, and a form to add one.
+
+    Never cached: the answer that shows a new link holds its token.
+    """
+    user = _me()
+    links = queries.feed_links_of(user.id)
+    feeds = []
+    for kind in FeedKind:
+        if not services.may_use(user, kind):
+            continue
+        held = links[kind]
+        if form is not None and form.kind.data == kind:
+            kind_form = form.for_kind(kind)
+        else:
+            suggested = SUGGESTED_NAMES[len(held)] if len(held) < len(SUGGESTED_NAMES) else ""
+            kind_form = FeedLinkForm(formdata=None, name=str(suggested)).for_kind(kind)
+        feeds.append(
+            {
+                "kind": kind.value,
+                "links": held,
+                "form": kind_form,
+                "new": new if new is not None and new.kind == kind else None,
+            }
+        )
+    response = make_response(render_template("feeds/page.html", feeds=feeds), status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.get("/mon-agenda")
 def page():
-    user = current_user._get_current_object()
-    kinds = [kind for kind in FeedKind if services.may_use(user, kind)]
-    tokens = queries.feed_tokens_of(user.id)
-    new_links = session.pop(NEW_LINKS_KEY, {})
-    feeds = [
-        {
-            "kind": kind.value,
-            "token": tokens.get(kind),
-            "links": subscribe_links(kind, new_links[kind]) if kind in new_links else None,
-        }
-        for kind in kinds
-    ]
-    return render_template("feeds/page.html", feeds=feeds, form=FeedLinkForm())
+    return _render_page()
 
 
 @bp.post("/mon-agenda/lien")
 def new_link():
     form = FeedLinkForm()
-    if not form.validate_on_submit():
-        abort(400)
-    user = current_user._get_current_object()
-    kind = FeedKind(form.kind.data)
-    if not services.may_use(user, kind):
+    kind = next((kind for kind in FeedKind if kind.value == form.kind.data), None)
+    if kind is not None and not services.may_use(_me(), kind):
         abort(403)
-    replaced = kind in queries.feed_tokens_of(user.id)
-    token = services.issue_feed_token(user, kind)
-    db.session.commit()
-    session[NEW_LINKS_KEY] = {**session.get(NEW_LINKS_KEY, {}), kind.value: token}
-    if replaced:
-        flash(_("Ton nouveau lien est prêt. L'ancien ne fonctionne plus."), "success")
-    else:
-        flash(_("Ton lien est prêt."), "success")
+    if not form.validate_on_submit():
+        if kind is None or "csrf_token" in form.errors:
+            abort(400)
+        return _render_page(form, status=400)
+    with unit_of_work(lambda: _render_page(form, status=409)):
+        token = services.issue_feed_token(_me(), kind, form.name.data)
+    # Shown in this answer only: the token is neither stored nor put in the session.
+    return _render_page(new=NewLink(kind, form.name.data, subscribe_links(kind, token)))
+
+
+@bp.post("/mon-agenda/liens/<int:link_id>/revoquer")
+def revoke_link(link_id: int):
+    link = queries.own_link(_me().id, link_id) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    with unit_of_work():
+        services.revoke_feed_link(link, _me())
+    flash(_("Le lien « %(name)s » est révoqué : il ne fonctionne plus.", name=link.name), "success")
     return redirect(url_for("feeds.page"))

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from shelter.calendar.queries import Nights, upcoming_nights
 from shelter.extensions import db
@@ -20,6 +20,7 @@ from shelter.models import (
     VolunteerApplication,
     utcnow,
 )
+from shelter.shifts.signups import ShiftAction, available_actions
 
 URGENT_DAYS = 7
 NEXT_NIGHTS = 6
@@ -41,6 +42,8 @@ class CoordinationTasks:
 class Landing:
     next_signup: SignUp | None
     urgent: list[Shift]
+    # What the member may do on each urgent shift, by shift id (the sign-up service's answer).
+    actions: dict[int, ShiftAction]
     upcoming: Nights
     tasks: CoordinationTasks | None = field(default=None)
 
@@ -72,10 +75,7 @@ def urgent_gaps(now: datetime, days: int = URGENT_DAYS) -> list[Shift]:
         db.session.scalars(
             select(Shift)
             .join(Night, Shift.night_id == Night.id)
-            .options(
-                joinedload(Shift.night).joinedload(Night.place),
-                selectinload(Shift.signups),
-            )
+            .options(joinedload(Shift.night).joinedload(Night.place))
             .where(
                 Shift.status == NightStatus.PLANNED,
                 Night.status == NightStatus.PLANNED,
@@ -129,6 +129,7 @@ def landing(user: User, now: datetime | None = None) -> Landing:
     page = Landing(
         next_signup=next_signup(user, now),
         urgent=gaps,
+        actions=available_actions(user, gaps, now),
         upcoming=upcoming_nights(now.astimezone(BRUSSELS).date(), user, limit=NEXT_NIGHTS),
     )
     if user.is_coordinator:

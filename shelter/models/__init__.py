@@ -3,6 +3,7 @@
 from shelter.models.audit import AuditEntry
 from shelter.models.base import UTCDateTime, utcnow
 from shelter.models.feeds import FeedKind, FeedToken
+from shelter.models.mail import MailState, QueuedMail
 from shelter.models.nights import BRUSSELS, Night, NightStatus, Stay
 from shelter.models.places import DEFAULT_BEDS, Place
 from shelter.models.public import (
@@ -16,6 +17,7 @@ from shelter.models.public import (
     VolunteerApplication,
 )
 from shelter.models.shifts import NightNotice, NoticeKind, Shift, ShiftType, SignUp
+from shelter.models.twofactor import Passkey, RecoveryCode, TotpAuthenticator, UsedChallenge
 from shelter.models.users import AccountToken, Role, TokenPurpose, User, hash_token
 
 __all__ = [
@@ -26,6 +28,7 @@ __all__ = [
     "AuditEntry",
     "FeedKind",
     "FeedToken",
+    "MailState",
     "MaterialNeed",
     "NewsPost",
     "NewsletterSubscriber",
@@ -33,8 +36,11 @@ __all__ = [
     "NightNotice",
     "NightStatus",
     "NoticeKind",
+    "Passkey",
     "Place",
     "PublicEvent",
+    "QueuedMail",
+    "RecoveryCode",
     "Role",
     "Shift",
     "ShiftType",
@@ -43,7 +49,9 @@ __all__ = [
     "Stay",
     "SubscriberStatus",
     "TokenPurpose",
+    "TotpAuthenticator",
     "UTCDateTime",
+    "UsedChallenge",
     "User",
     "VolunteerApplication",
     "hash_token",

@@ -4,6 +4,7 @@ from datetime import datetime, time
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, Time, UniqueConstraint
+from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shelter.extensions import db
@@ -87,8 +88,9 @@ class Shift(Timestamped, db.Model):
     def is_cancelled(self) -> bool:
         return self.status == NightStatus.CANCELLED
 
-    @property
+    @hybrid_property
     def is_covered(self) -> bool:
+        # Also a SQL expression: the impact report counts covered shifts with the same rule.
         return self.signup_count >= self.min_volunteers
 
     @property
@@ -106,6 +108,20 @@ class Shift(Timestamped, db.Model):
     @property
     def is_past(self) -> bool:
         return self.starts_at <= utcnow()
+
+    @hybrid_method
+    def clashes_with(self, other: "Shift"):
+        """Tell whether one person may not hold both shifts: their times overlap on two nights.
+
+        The shifts of one night (one place, one evening) may be combined: cook and stay, sleep
+        over and make breakfast. The same body serves in Python and as a SQL condition
+        (``select(Shift).where(Shift.clashes_with(shift))``), hence ``&`` rather than ``and``.
+        """
+        return (
+            (self.night_id != other.night_id)
+            & (self.starts_at < other.ends_at)
+            & (self.ends_at > other.starts_at)
+        )
 
     def __repr__(self) -> str:
         return f"<Shift {self.id}>"

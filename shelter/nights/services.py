@@ -22,7 +22,8 @@ from shelter.extensions import db
 from shelter.i18n import format_date, ngettext
 from shelter.i18n import gettext as _
 from shelter.models import BRUSSELS, Night, NightStatus, Place, SignUp, Stay, User, utcnow
-from shelter.models.audit import record
+from shelter.models.audit import about_night, about_stay, record
+from shelter.shifts import notifications
 from shelter.shifts.services import active_shift_types, add_default_shifts
 
 # A stay is booked night by night: (place id, evening date) -> places.
@@ -88,7 +89,7 @@ def plan_nights(
             _("Une de ces nuits vient d'être planifiée par quelqu'un d'autre. Réessaie.")
         ) from None
     for night in created:
-        record(actor, "night.plan", "night", night.id, f"{night.date} capacity={capacity}")
+        record(actor, "night.plan", "night", night.id, capacity=capacity, **about_night(night))
     return PlanResult(created=created, skipped=sorted(existing))
 
 
@@ -127,11 +128,11 @@ def update_night(night: Night, capacity: int, note: str, actor: User | None) -> 
                 )
             )
     night.note = note.strip()
-    record(actor, "night.update", "night", night.id, f"{night.date} capacity={capacity}")
+    record(actor, "night.update", "night", night.id, capacity=capacity, **about_night(night))
 
 
 def cancel_night(night: Night, reason: str, actor: User | None) -> list[SignUp]:
-    """Cancel ``night`` and its shifts, keeping them visible; return the sign-ups affected."""
+    """Cancel ``night`` and its shifts (kept visible), tell their volunteers; return sign-ups."""
     # Lock the night's row only: PostgreSQL refuses FOR UPDATE on the outer join that
     # reloads its place.
     db.session.refresh(night, with_for_update={"of": Night})
@@ -147,7 +148,8 @@ def cancel_night(night: Night, reason: str, actor: User | None) -> list[SignUp]:
         shift.status = NightStatus.CANCELLED
         shift.sequence += 1
         affected.extend(shift.signups)
-    record(actor, "night.cancel", "night", night.id, str(night.date))
+    record(actor, "night.cancel", "night", night.id, **about_night(night))
+    notifications.notify_night_cancelled(night, affected)
     return affected
 
 
@@ -162,7 +164,7 @@ def reinstate_night(night: Night, actor: User | None) -> None:
     for shift in night.shifts:
         shift.status = NightStatus.PLANNED
         shift.sequence += 1
-    record(actor, "night.reinstate", "night", night.id, str(night.date))
+    record(actor, "night.reinstate", "night", night.id, **about_night(night))
 
 
 # --- Stays and places ---------------------------------------------------------------------
@@ -260,11 +262,6 @@ def _check_stay(arrival: date, departure: date, places: int, place: Place) -> No
         raise DomainError(_("Un séjour compte de 1 à %(beds)d places.", beds=place.beds))
 
 
-def _stay_summary(stay: Stay) -> str:
-    # Dates and counts only: never the alias or the note.
-    return f"place={stay.place_id} {stay.arrival}..{stay.departure} places={stay.places}"
-
-
 def book_stay(
     place: Place,
     arrival: date,
@@ -288,7 +285,7 @@ def book_stay(
     )
     db.session.add(stay)
     db.session.flush()
-    record(actor, "stay.create", "stay", stay.id, _stay_summary(stay))
+    record(actor, "stay.create", "stay", stay.id, **about_stay(stay))
     return stay
 
 
@@ -327,26 +324,37 @@ def change_stay(
     if stay.purged_at is None:
         stay.alias = alias.strip()
         stay.note = note.strip() or None
-    record(actor, "stay.update", "stay", stay.id, _stay_summary(stay))
+    record(actor, "stay.update", "stay", stay.id, **about_stay(stay))
 
 
 def cancel_stay(stay: Stay, actor: User | None) -> None:
     """Delete a stay and free its places; the audit log keeps who and when."""
     released = occupation(stay.place_id, stay.arrival, stay.departure, -stay.places)
     _change_places(released)
-    record(actor, "stay.cancel", "stay", stay.id, _stay_summary(stay))
+    record(actor, "stay.cancel", "stay", stay.id, **about_stay(stay))
     db.session.delete(stay)
 
 
-def purge_guest_data(today: date, retention_days: int) -> int:
-    """Erase aliases and notes of stays that left more than ``retention_days`` ago."""
+def stays_to_purge(today: date, retention_days: int) -> list[int]:
+    """The stays still holding an alias or a note, that left more than ``retention_days`` ago."""
     limit = today - timedelta(days=retention_days)
+    return list(
+        db.session.scalars(
+            select(Stay.id)
+            .where(Stay.departure < limit, Stay.purged_at.is_(None))
+            .order_by(Stay.departure, Stay.id)
+        )
+    )
+
+
+def purge_guest_data(stay_id: int) -> bool:
+    """Erase the alias and note of a stay (its places stay counted); say whether it did."""
     purged = db.session.execute(
         update(Stay)
-        .where(Stay.departure < limit, Stay.purged_at.is_(None))
+        .where(Stay.id == stay_id, Stay.purged_at.is_(None))
         .values(alias=None, note=None, purged_at=utcnow())
         .execution_options(synchronize_session=False)
     ).rowcount
     if purged:
-        record(None, "stay.purge", "stay", None, f"stays={purged} departure<{limit}")
-    return purged
+        record(None, "stay.purge", "stay", stay_id, **about_stay(db.session.get(Stay, stay_id)))
+    return bool(purged)

@@ -17,7 +17,7 @@ from shelter.nights.forms import (
     StayForm,
 )
 from shelter.security import coordinator_required
-from shelter.shifts.notifications import notify_night_cancelled
+from shelter.shifts.signups import available_actions
 from shelter.work import unit_of_work
 
 
@@ -29,15 +29,10 @@ def _place_or_404(place_id: int) -> Place:
     return db.get_or_404(Place, place_id)
 
 
-def _act_on_night(night_id: int, action: Callable, success: str, then=None, **forms):
-    """Run ``action()``: a refusal shows the night page again (409), else commit and go back.
-
-    ``then`` receives what the action returned, once it is committed (e.g. to send emails).
-    """
+def _act_on_night(night_id: int, action: Callable, success: str, **forms):
+    """Run ``action()``: a refusal shows the night page again (409), else commit and go back."""
     with unit_of_work(lambda: _render_night(_night_or_404(night_id), 409, **forms)):
-        outcome = action()
-    if then is not None:
-        then(outcome)
+        action()
     flash(success, "success")
     return redirect(url_for("nights.night", night_id=night_id))
 
@@ -82,7 +77,11 @@ def night(night_id: int):
 
 def _render_night(night: Night, status: int = 200, **forms):
     """Render the night page; coordinators get the stays and the forms to change them."""
-    context = {"night": night, "neighbours": queries.neighbours(night)}
+    context = {
+        "night": night,
+        "neighbours": queries.neighbours(night),
+        "actions": available_actions(current_user, night.shifts),
+    }
     stays = queries.stays_on(night)
     if current_user.is_coordinator:
         context["stays"] = stays
@@ -128,7 +127,6 @@ def cancel(night_id: int):
         night_id,
         lambda: services.cancel_night(night, form.reason.data, current_user),
         _("La nuit est annulée."),
-        then=lambda signups: notify_night_cancelled(night, signups),
     )
 
 

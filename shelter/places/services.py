@@ -14,7 +14,7 @@ def create_place(name: str, beds: int, address: str, notes: str, actor: User | N
     place = Place(name=name.strip(), beds=beds, address=address.strip(), notes=notes.strip())
     db.session.add(place)
     db.session.flush()
-    record(actor, "place.create", "place", place.id, f"beds={beds}")
+    record(actor, "place.create", "place", place.id, place=place.name, beds=beds)
     return place
 
 
@@ -29,7 +29,7 @@ def update_place(
     place.address = address.strip()
     place.notes = notes.strip()
     place.active = active
-    record(actor, "place.update", "place", place.id, f"beds={beds}")
+    record(actor, "place.update", "place", place.id, place=place.name, beds=beds)
 
 
 def _lower_future_capacity(place: Place, beds: int) -> None:

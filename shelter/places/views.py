@@ -27,10 +27,10 @@ def create():
     form = PlaceForm()
     if not form.validate_on_submit():
         return _render_index(form, 400)
-    place = services.create_place(
-        form.name.data, form.beds.data, form.address.data, form.notes.data, current_user
-    )
-    db.session.commit()
+    with unit_of_work():
+        place = services.create_place(
+            form.name.data, form.beds.data, form.address.data, form.notes.data, current_user
+        )
     flash(_("Lieu « %(name)s » ajouté.", name=place.name), "success")
     return redirect(url_for("places.index"))
 

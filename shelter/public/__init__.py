@@ -1,8 +1,10 @@
 """The public site (news, public events, join us, support us, newsletter) and its management."""
 
 from flask import Blueprint, g
+from flask_babel import format_currency
 
 from shelter.navigation import member_home_url
+from shelter.public.maps import openstreetmap_url
 from shelter.public.markup import excerpt, render_markdown
 from shelter.public.settings import site_settings
 from shelter.urls import external_url
@@ -12,6 +14,8 @@ bp.add_app_template_filter(render_markdown, "markdown")
 bp.add_app_template_filter(excerpt, "excerpt")
 bp.add_app_template_global(external_url, "external_url")
 bp.add_app_template_global(member_home_url, "member_home_url")
+bp.add_app_template_global(openstreetmap_url, "openstreetmap_url")
+bp.add_app_template_filter(lambda amount: format_currency(amount, "EUR"), "euros")
 
 
 @bp.teardown_app_request

@@ -1,12 +1,15 @@
 import click
 
-from shelter.extensions import db
 from shelter.public import bp, services
+from shelter.work import each_in_its_own_unit, unit_of_work
 
 
 @bp.cli.command("purge-newsletter")
 def purge_newsletter_command() -> None:
     """Forget the newsletter addresses never confirmed before their link expired."""
-    count = services.forget_expired_subscriptions()
-    db.session.commit()
-    click.echo(f"{count} unconfirmed address(es) forgotten.")
+    with unit_of_work():
+        expired = services.expired_subscriptions()
+    forgotten = each_in_its_own_unit(expired, services.forget_subscription)
+    click.echo(f"{forgotten.done} unconfirmed address(es) forgotten.")
+    if forgotten.failed:
+        raise click.ClickException(f"{forgotten.failed} address(es) could not be forgotten.")

@@ -1,5 +1,6 @@
 import re
 from datetime import datetime
+from decimal import Decimal
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -27,7 +28,12 @@ from shelter.auth.forms import email_field
 from shelter.forms import sensible_year, strip
 from shelter.i18n import lazy_gettext as _l
 from shelter.models import BRUSSELS
-from shelter.public.validation import iban_problem, structured_communication_problem
+from shelter.public.donations import HOLDER_MAX, parse_amount
+from shelter.public.validation import (
+    bic_problem,
+    iban_problem,
+    structured_communication_problem,
+)
 
 HELP_CHOICES = [
     SelectChoice("meals", _l("Cuisiner ou servir le repas du soir")),
@@ -42,6 +48,10 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 def too_long(limit: int):
     return Length(max=limit, message=_l("%(max)d caractères au maximum.", max=limit))
+
+
+def upper(value: str) -> str:
+    return value.upper()
 
 
 def local_instant(value: datetime | None) -> datetime | None:
@@ -222,11 +232,15 @@ class SiteSettingsForm(FlaskForm):
     mastodon_url = optional_url(_l("Compte Mastodon"))
     donation_text = TextAreaField(_l("Texte sur les dons (Markdown)"), validators=[too_long(5000)])
     account_holder = StringField(
-        _l("Titulaire du compte"), filters=[strip], validators=[too_long(80)]
+        _l("Titulaire du compte"), filters=[strip], validators=[too_long(HOLDER_MAX)]
     )
-    iban = StringField(_l("IBAN"), filters=[strip], validators=[too_long(42)])
+    iban = StringField(_l("IBAN"), filters=[strip, upper], validators=[too_long(42)])
+    bic = StringField(_l("BIC (facultatif)"), filters=[strip, upper], validators=[too_long(11)])
     structured_communication = StringField(
         _l("Communication structurée"), filters=[strip], validators=[too_long(24)]
+    )
+    public_counter = BooleanField(
+        _l("Afficher le compteur public (nuitées offertes et bénévoles, par mois entiers)")
     )
 
     def validate_iban(self, field):
@@ -234,10 +248,41 @@ class SiteSettingsForm(FlaskForm):
         if problem:
             raise ValidationError(problem)
 
+    def validate_account_holder(self, field):
+        if self.iban.data and not field.data:
+            raise ValidationError(_l("Indique le titulaire du compte : les banques le demandent."))
+
+    def validate_bic(self, field):
+        problem = field.data and bic_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+
     def validate_structured_communication(self, field):
         problem = field.data and structured_communication_problem(field.data)
         if problem:
             raise ValidationError(problem)
+
+
+class DonationAmountForm(FlaskForm):
+    """The amount a visitor picks for the payment QR code, sent in the query string."""
+
+    class Meta:
+        csrf = False
+
+    amount = StringField(_l("Autre montant (€)"), name="montant", filters=[strip])
+
+    def validate_amount(self, field):
+        if parse_amount(field.data) is None:
+            raise ValidationError(
+                _l(
+                    "Indique un montant en euros entre 0,01 et 999 999 999,99, "
+                    "par exemple 15 ou 7,50."
+                )
+            )
+
+    @property
+    def chosen_amount(self) -> Decimal | None:
+        return parse_amount(self.amount.data or "")
 
 
 class OneClickUnsubscribeForm(FlaskForm):

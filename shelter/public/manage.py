@@ -84,8 +84,8 @@ def delete_news(post_id: int):
     post = db.get_or_404(NewsPost, post_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    services.delete_news_post(post, current_user)
-    db.session.commit()
+    with unit_of_work():
+        services.delete_news_post(post, current_user)
     flash(_("Article supprimé."), "success")
     return redirect(url_for("public.manage_news"))
 
@@ -116,17 +116,17 @@ def _edit_event(event: PublicEvent | None):
             }
         )
     if form.validate_on_submit():
-        saved = services.save_public_event(
-            event,
-            title=form.title.data,
-            starts_at=local_instant(form.starts_at.data),
-            ends_at=local_instant(form.ends_at.data),
-            location=form.location.data,
-            description=form.description.data or "",
-            published=form.published.data,
-            actor=current_user,
-        )
-        db.session.commit()
+        with unit_of_work():
+            saved = services.save_public_event(
+                event,
+                title=form.title.data,
+                starts_at=local_instant(form.starts_at.data),
+                ends_at=local_instant(form.ends_at.data),
+                location=form.location.data,
+                description=form.description.data or "",
+                published=form.published.data,
+                actor=current_user,
+            )
         flash(_("Événement enregistré."), "success")
         return redirect(url_for("public.edit_event", event_id=saved.id))
     status = 400 if form.is_submitted() else 200
@@ -151,8 +151,8 @@ def delete_event(event_id: int):
     event = db.get_or_404(PublicEvent, event_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    services.delete_public_event(event, current_user)
-    db.session.commit()
+    with unit_of_work():
+        services.delete_public_event(event, current_user)
     flash(_("Événement supprimé."), "success")
     return redirect(url_for("public.manage_events"))
 
@@ -220,8 +220,8 @@ def add_need():
     form = NeedForm()
     if not form.validate_on_submit():
         return _render_needs(form, 400)
-    services.add_need(form.item.data, form.quantity.data or "", form.urgent.data)
-    db.session.commit()
+    with unit_of_work():
+        services.add_need(form.item.data, form.quantity.data or "", form.urgent.data)
     flash(_("Besoin ajouté."), "success")
     return redirect(url_for("public.manage_needs"))
 
@@ -230,8 +230,8 @@ def _change_need(need_id: int, change, message: str):
     need = db.get_or_404(MaterialNeed, need_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    change(need)
-    db.session.commit()
+    with unit_of_work():
+        change(need)
     flash(message, "success")
     return redirect(url_for("public.manage_needs"))
 
@@ -291,7 +291,7 @@ def site_settings_page():
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
         return render_template("public/manage/settings.html", form=form), status
-    save_site_settings({name: getattr(form, name).data for name in SETTING_NAMES})
-    db.session.commit()
+    with unit_of_work():
+        save_site_settings({name: getattr(form, name).data for name in SETTING_NAMES})
     flash(_("Réglages du site enregistrés."), "success")
     return redirect(url_for("public.site_settings_page"))

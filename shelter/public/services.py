@@ -14,7 +14,7 @@ from shelter.auth.services import find_user_by_email, invite, normalise_email
 from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.i18n import lazy_gettext as _l
-from shelter.mail import render_mail, send_mail
+from shelter.mail import queue_mail, render_mail
 from shelter.models import (
     ApplicationStatus,
     MaterialNeed,
@@ -80,12 +80,12 @@ def save_news_post(
     post.published_at = published_at or post.published_at or utcnow()
     post.is_published = is_published
     db.session.flush()
-    record(actor, "news.create" if creating else "news.update", "news", post.id, post.slug)
+    record(actor, "news.create" if creating else "news.update", "news", post.id, title=post.title)
     return post
 
 
 def delete_news_post(post: NewsPost, actor: User) -> None:
-    record(actor, "news.delete", "news", post.id, post.slug)
+    record(actor, "news.delete", "news", post.id, title=post.title)
     db.session.delete(post)
 
 
@@ -113,12 +113,14 @@ def save_public_event(
     event.title, event.starts_at, event.ends_at = title, starts_at, ends_at
     event.location, event.description, event.published = location, description, published
     db.session.flush()
-    record(actor, "event.create" if creating else "event.update", "event", event.id)
+    record(
+        actor, "event.create" if creating else "event.update", "event", event.id, title=event.title
+    )
     return event
 
 
 def delete_public_event(event: PublicEvent, actor: User) -> None:
-    record(actor, "event.delete", "event", event.id)
+    record(actor, "event.delete", "event", event.id, title=event.title)
     db.session.delete(event)
 
 
@@ -163,7 +165,7 @@ def submit_application(
     subject, body = render_mail(
         "application_received", language, application=application, site=site_settings()
     )
-    send_mail(application.email, subject, body)
+    queue_mail(application.email, subject, body, language=language)
     return application
 
 
@@ -222,7 +224,13 @@ def _send_newsletter_mail(subscriber: NewsletterSubscriber, template: str, **con
         unsubscribe_link=unsubscribe_url(subscriber),
         **context,
     )
-    send_mail(subscriber.email, subject, body, headers=newsletter_headers(subscriber))
+    queue_mail(
+        subscriber.email,
+        subject,
+        body,
+        headers=newsletter_headers(subscriber),
+        language=subscriber.language,
+    )
 
 
 def subscribe(email: str, language: str) -> None:
@@ -283,12 +291,25 @@ def unsubscribe(subscriber: NewsletterSubscriber) -> None:
     db.session.delete(subscriber)
 
 
-def forget_expired_subscriptions() -> int:
-    """Delete the addresses whose confirmation link expired unused."""
+def expired_subscriptions() -> list[int]:
+    """The addresses whose confirmation link expired unused."""
+    return list(
+        db.session.scalars(
+            select(NewsletterSubscriber.id).where(
+                NewsletterSubscriber.status == SubscriberStatus.PENDING,
+                NewsletterSubscriber.confirm_expires_at < utcnow(),
+            )
+        )
+    )
+
+
+def forget_subscription(subscriber_id: int) -> bool:
+    """Delete an address still unconfirmed; say whether it did."""
     result = db.session.execute(
         delete(NewsletterSubscriber).where(
+            NewsletterSubscriber.id == subscriber_id,
             NewsletterSubscriber.status == SubscriberStatus.PENDING,
             NewsletterSubscriber.confirm_expires_at < utcnow(),
         )
     )
-    return result.rowcount
+    return result.rowcount == 1

@@ -42,7 +42,14 @@ class SiteSettings:
     donation_text: str = DEFAULT_DONATION_TEXT
     account_holder: str = ""
     iban: str = ""
+    bic: str = ""
     structured_communication: str = ""
+    # "1" when the home page and Soutiens-nous show the public counter (off by default).
+    public_counter: str = ""
+
+    @property
+    def shows_counter(self) -> bool:
+        return self.public_counter == "1"
 
     @property
     def social_links(self) -> list[tuple[str, str]]:
@@ -73,8 +80,8 @@ def site_settings() -> SiteSettings:
     return g.site_settings
 
 
-def save_site_settings(values: dict[str, str]) -> None:
-    """Store the given settings; an empty value goes back to its default."""
+def save_site_settings(values: dict[str, str | bool]) -> None:
+    """Store the given settings; an empty value goes back to its default, a switch is "1"."""
     existing = {
         row.key: row
         for row in db.session.scalars(select(SiteSetting).where(SiteSetting.key.in_(values)))
@@ -82,7 +89,7 @@ def save_site_settings(values: dict[str, str]) -> None:
     for key, value in values.items():
         if key not in SETTING_NAMES:
             raise KeyError(key)
-        value = (value or "").strip()
+        value = "1" if value is True else (value or "").strip()
         if key in existing:
             if value:
                 existing[key].value = value

@@ -15,17 +15,27 @@ from flask import (
 )
 
 from shelter.auth.services import normalise_email
-from shelter.extensions import csrf, db, limiter
+from shelter.extensions import csrf, limiter
 from shelter.forms import ConfirmForm
 from shelter.i18n import current_language
 from shelter.i18n import gettext as _
+from shelter.nights.services import local_today
 from shelter.public import bp, queries, services
 from shelter.public.atom import news_feed
-from shelter.public.forms import ApplicationForm, NewsletterForm, OneClickUnsubscribeForm
+from shelter.public.donations import PRESET_AMOUNTS, bank_account, payment_qr_for_page
+from shelter.public.forms import (
+    ApplicationForm,
+    DonationAmountForm,
+    NewsletterForm,
+    OneClickUnsubscribeForm,
+)
 from shelter.public.ical import public_events_calendar
 from shelter.public.settings import site_settings
+from shelter.report.figures import PublicCounter
+from shelter.report.queries import public_counter
 from shelter.security import public
 from shelter.urls import external_url
+from shelter.work import unit_of_work
 
 HOME_EVENTS = 3
 HOME_POSTS = 3
@@ -66,6 +76,10 @@ def _public_file(body: bytes, content_type: str):
     return response.make_conditional(request)
 
 
+def _counter() -> PublicCounter | None:
+    return public_counter(local_today()) if site_settings().shows_counter else None
+
+
 @bp.get("/")
 @public
 def home():
@@ -73,6 +87,7 @@ def home():
         "public/home.html",
         events=queries.upcoming_events(HOME_EVENTS),
         posts=queries.latest_posts(HOME_POSTS),
+        counter=_counter(),
     )
 
 
@@ -126,16 +141,32 @@ def event(event_id: int):
     return render_template("public/event.html", event=found)
 
 
-@bp.get("/agenda/public.ics")
-@public
-def events_ics():
+def _calendar_file(events: list, calendar_name: str):
     body = public_events_calendar(
-        queries.feed_events(),
+        events,
         host=_host(),
-        calendar_name=_("Agenda public — %(site)s", site=site_settings().site_name),
+        calendar_name=calendar_name,
         event_url=lambda found: external_url("public.event", event_id=found.id),
     )
     return _public_file(body, "text/calendar; charset=utf-8")
+
+
+@bp.get("/agenda/public.ics")
+@public
+def events_ics():
+    return _calendar_file(
+        queries.feed_events(), _("Agenda public — %(site)s", site=site_settings().site_name)
+    )
+
+
+@bp.get("/agenda/<int:event_id>.ics")
+@public
+def event_ics(event_id: int):
+    """One event, for "Ajouter à mon agenda": calendar apps offer to add it."""
+    found = queries.published_event(event_id) or abort(404)
+    response = _calendar_file([found], found.title)
+    response.headers["Content-Disposition"] = f'inline; filename="evenement-{found.id}.ics"'
+    return response
 
 
 @bp.route("/rejoins-nous", methods=["GET", "POST"])
@@ -147,16 +178,16 @@ def apply():
         status = 400 if form.is_submitted() else 200
         return render_template("public/apply.html", form=form), status
     if not form.is_spam:
-        services.submit_application(
-            name=form.name.data,
-            email=form.email.data,
-            phone=form.phone.data,
-            helps=form.helps.data,
-            availability=form.availability.data,
-            message=form.message.data,
-            language=current_language(),
-        )
-        db.session.commit()
+        with unit_of_work():
+            services.submit_application(
+                name=form.name.data,
+                email=form.email.data,
+                phone=form.phone.data,
+                helps=form.helps.data,
+                availability=form.availability.data,
+                message=form.message.data,
+                language=current_language(),
+            )
     flash(
         _(
             "Merci ! Ta candidature est bien arrivée. Un email de confirmation est en route, "
@@ -170,7 +201,20 @@ def apply():
 @bp.get("/soutiens-nous")
 @public
 def support():
-    return render_template("public/support.html", needs=queries.current_needs())
+    form = DonationAmountForm(request.args)
+    amount = form.chosen_amount if form.amount.data and form.validate() else None
+    account = bank_account(site_settings())
+    page = render_template(
+        "public/support.html",
+        needs=queries.current_needs(),
+        account=account,
+        amount_form=form,
+        presets=PRESET_AMOUNTS,
+        amount=amount,
+        qr=payment_qr_for_page(account, amount) if account and amount else None,
+        counter=_counter(),
+    )
+    return page, 400 if form.amount.errors else 200
 
 
 @bp.route("/newsletter", methods=["GET", "POST"])
@@ -187,8 +231,8 @@ def newsletter():
         status = 400 if form.is_submitted() else 200
         return render_template("public/newsletter.html", form=form), status
     if not form.is_spam:
-        services.subscribe(form.email.data, current_language())
-        db.session.commit()
+        with unit_of_work():
+            services.subscribe(form.email.data, current_language())
     flash(
         _(
             "C'est presque fini : on vient de t'envoyer un email. Clique sur le lien qu'il "
@@ -208,8 +252,8 @@ def confirm_subscription(token: str):
     form = ConfirmForm()
     if not form.validate_on_submit():
         return render_template("public/newsletter_link.html", form=form, confirming=True)
-    services.confirm_subscription(subscriber)
-    db.session.commit()
+    with unit_of_work():
+        services.confirm_subscription(subscriber)
     flash(_("Ton abonnement est confirmé. Merci de nous suivre !"), "success")
     return redirect(url_for("public.home"))
 
@@ -227,7 +271,7 @@ def unsubscribe(subscriber_id: int, token: str):
         return render_template("public/newsletter_link.html", expired=True), 404
     if request.method == "GET":
         return render_template("public/newsletter_link.html", form=ConfirmForm(), confirming=False)
-    services.unsubscribe(subscriber)
-    db.session.commit()
+    with unit_of_work():
+        services.unsubscribe(subscriber)
     flash(_("C'est fait : ton adresse est retirée de la newsletter."), "success")
     return redirect(url_for("public.home"))

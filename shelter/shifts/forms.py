@@ -73,6 +73,12 @@ class ShiftTypeForm(LimitsMixin, FlaskForm):
     active = BooleanField(_l("Actif (ajouté aux nouvelles nuits)"), default=True)
 
 
+class EditShiftTypeForm(ShiftTypeForm):
+    apply_to_nights = BooleanField(
+        _l("Appliquer les nouveaux horaires et limites aux nuits à venir déjà planifiées")
+    )
+
+
 class ShiftForm(LimitsMixin, FlaskForm):
     """A night's own shift: its times and limits."""
 

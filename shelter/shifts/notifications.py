@@ -11,7 +11,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from shelter.extensions import db
-from shelter.mail import render_mail, send_mail
+from shelter.mail import queue_mail, render_mail
 from shelter.models import Night, Role, Shift, SignUp, User
 from shelter.shifts.labels import night_label, shift_label
 from shelter.urls import external_url
@@ -32,7 +32,7 @@ def _send(user: User, template: str, **context) -> None:
         **labels,
         **context,
     )
-    send_mail(user.email, subject, body)
+    queue_mail(user.email, subject, body, language=user.language)
 
 
 def active_coordinators() -> list[User]:

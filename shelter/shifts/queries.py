@@ -65,19 +65,6 @@ def missing(now: datetime | None = None) -> list[NightGaps]:
     return sorted(groups.values(), key=lambda group: group.shifts[0].starts_at)
 
 
-def signed_up_shift_ids(user: User, shifts: list[Shift]) -> set[int]:
-    """Return which of ``shifts`` ``user`` holds."""
-    if not shifts:
-        return set()
-    return set(
-        db.session.scalars(
-            select(SignUp.shift_id).where(
-                SignUp.user_id == user.id, SignUp.shift_id.in_([shift.id for shift in shifts])
-            )
-        )
-    )
-
-
 def my_signups(user: User, now: datetime | None = None, past_limit: int = 30):
     """Return the user's upcoming sign-ups (soonest first) and recent past ones (latest first)."""
     now = now or utcnow()

@@ -1,9 +1,9 @@
-"""Shifts: created from the shift types, edited by coordinators, signed up for by volunteers.
+"""Shifts: created from the shift types, edited by coordinators; calls for help and reminders.
 
-The maximum of a shift is guarded like the beds of a night: ``signup_count`` is changed
-only by conditional UPDATEs whose row count says whether the rule held, and a CHECK
-constraint backs it. On SQLite a write request runs in ``BEGIN IMMEDIATE``; on
-PostgreSQL the UPDATE takes the row lock and re-reads the row before deciding.
+Signing up and withdrawing are in ``shelter.shifts.signups``. A shift's maximum never goes
+below its sign-ups: the UPDATE that lowers it checks ``signup_count`` itself (on SQLite a
+write request runs in ``BEGIN IMMEDIATE``; on PostgreSQL the UPDATE takes the row lock and
+re-reads the row before deciding).
 """
 
 from collections.abc import Sequence
@@ -29,9 +29,8 @@ from shelter.models import (
     User,
     utcnow,
 )
-from shelter.models.audit import record
-from shelter.shifts import notifications
-from shelter.shifts.labels import shift_label
+from shelter.models.audit import about_night, about_shift, record
+from shelter.shifts import notifications, signups
 
 # Shifts starting before noon belong to the morning after the night's evening.
 MORNING_BEFORE = time(12, 0)
@@ -83,28 +82,14 @@ def add_default_shifts(night: Night, shift_types: Sequence[ShiftType] | None = N
         )
 
 
-# --- Shift types -------------------------------------------------------------
-
-
-def _check_limits(minimum: int, maximum: int) -> None:
+def check_shift_values(start: time, end: time, minimum: int, maximum: int) -> None:
+    """Refuse times and limits no shift can have (forms check them too, with field errors)."""
     if minimum < 0 or maximum < 1:
         raise DomainError(_("Le minimum doit être positif et le maximum au moins 1."))
     if minimum > maximum:
         raise DomainError(_("Le minimum ne peut pas dépasser le maximum."))
-
-
-def save_shift_type(shift_type: ShiftType, actor: User, **fields) -> ShiftType:
-    """Create (when new) or update a shift type; existing shifts keep their own values."""
-    _check_limits(fields["min_volunteers"], fields["max_volunteers"])
-    if fields["start_time"] == fields["end_time"]:
+    if start == end:
         raise DomainError(_("Le début et la fin ne peuvent pas être à la même heure."))
-    for name, value in fields.items():
-        setattr(shift_type, name, value)
-    if shift_type.id is None:
-        db.session.add(shift_type)
-    db.session.flush()
-    record(actor, "shift_type.save", "shift_type", shift_type.id, shift_type.name)
-    return shift_type
 
 
 # --- Editing a night's shifts ------------------------------------------------
@@ -126,9 +111,7 @@ def update_shift(
     _editable_night(shift.night)
     if shift.is_cancelled:
         raise DomainError(_("Ce service est annulé."))
-    _check_limits(minimum, maximum)
-    if start == end:
-        raise DomainError(_("Le début et la fin ne peuvent pas être à la même heure."))
+    check_shift_values(start, end, minimum, maximum)
     starts_at, ends_at = shift_times(shift.night.date, start, end)
     result = db.session.execute(
         update(Shift)
@@ -152,7 +135,17 @@ def update_shift(
         # Reminders follow the new time.
         for signup in shift.signups:
             signup.reminded_at = None
-    record(actor, "shift.update", "shift", shift.id, f"{shift.name} min={minimum} max={maximum}")
+    record(
+        actor,
+        "shift.update",
+        "shift",
+        shift.id,
+        start=start.strftime("%H:%M"),
+        end=end.strftime("%H:%M"),
+        minimum=minimum,
+        maximum=maximum,
+        **about_shift(shift),
+    )
     db.session.flush()
     if times_changed:
         notifications.notify_shift_changed(shift)
@@ -171,9 +164,7 @@ def add_shift(
 ) -> Shift:
     """Add an extra shift to a night."""
     _editable_night(night)
-    _check_limits(minimum, maximum)
-    if start == end:
-        raise DomainError(_("Le début et la fin ne peuvent pas être à la même heure."))
+    check_shift_values(start, end, minimum, maximum)
     starts_at, ends_at = shift_times(night.date, start, end)
     shift = Shift(
         night=night,
@@ -186,13 +177,13 @@ def add_shift(
     )
     db.session.add(shift)
     db.session.flush()
-    record(actor, "shift.add", "shift", shift.id, f"{shift.name} night={night.date}")
+    record(actor, "shift.add", "shift", shift.id, **about_shift(shift))
     return shift
 
 
 def delete_shift(shift: Shift, actor: User) -> None:
     """Remove a shift nobody signed up for."""
-    shift_id, name = shift.id, shift.name
+    shift_id, details = shift.id, about_shift(shift)
     result = db.session.execute(
         delete(Shift)
         .where(Shift.id == shift_id, Shift.signup_count == 0)
@@ -201,172 +192,7 @@ def delete_shift(shift: Shift, actor: User) -> None:
     if result.rowcount != 1:
         raise DomainError(_("Des personnes sont inscrites à ce service : retire-les d'abord."))
     db.session.expunge(shift)
-    record(actor, "shift.delete", "shift", shift_id, name)
-
-
-# --- Sign-ups ----------------------------------------------------------------
-
-
-def withdrawal_deadline(shift: Shift) -> datetime:
-    """Return the instant after which withdrawing needs a coordinator."""
-    return shift.starts_at - timedelta(hours=current_app.config["WITHDRAW_CUTOFF_HOURS"])
-
-
-def can_withdraw_freely(shift: Shift, now: datetime | None = None) -> bool:
-    return (now or utcnow()) < withdrawal_deadline(shift)
-
-
-def find_signup(shift: Shift, user: User) -> SignUp | None:
-    return db.session.scalar(
-        select(SignUp).where(SignUp.shift_id == shift.id, SignUp.user_id == user.id)
-    )
-
-
-def conflicting_shift(user: User, shift: Shift) -> Shift | None:
-    """Return a shift of ``user`` (still planned) whose times overlap ``shift``'s."""
-    return db.session.scalar(
-        select(Shift)
-        .join(SignUp, SignUp.shift_id == Shift.id)
-        .where(
-            SignUp.user_id == user.id,
-            Shift.id != shift.id,
-            Shift.status == NightStatus.PLANNED,
-            Shift.starts_at < shift.ends_at,
-            Shift.ends_at > shift.starts_at,
-        )
-        .order_by(Shift.starts_at)
-        .limit(1)
-    )
-
-
-def _check_open(shift: Shift, now: datetime) -> None:
-    if shift.is_cancelled or shift.night.is_cancelled:
-        raise DomainError(_("Ce service est annulé."))
-    if shift.starts_at <= now:
-        raise DomainError(_("Ce service a déjà commencé."))
-
-
-def _add_signup(shift: Shift, user: User, actor: User, now: datetime | None) -> SignUp:
-    now = now or utcnow()
-    # Serialise the sign-ups of one person (PostgreSQL; SQLite already holds the write
-    # lock), so that two overlapping shifts taken at once cannot both pass the check.
-    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
-    _check_open(shift, now)
-    myself = actor.id == user.id
-    if find_signup(shift, user) is not None:
-        raise DomainError(
-            _("Tu es déjà inscrit·e à ce service.")
-            if myself
-            else _("%(name)s est déjà inscrit·e à ce service.", name=user.name)
-        )
-    conflict = conflicting_shift(user, shift)
-    if conflict is not None:
-        label = shift_label(conflict)
-        raise DomainError(
-            _("Tu es déjà inscrit·e à « %(shift)s », qui chevauche ce service.", shift=label)
-            if myself
-            else _(
-                "%(name)s est déjà inscrit·e à « %(shift)s », qui chevauche ce service.",
-                name=user.name,
-                shift=label,
-            )
-        )
-    taken = db.session.execute(
-        update(Shift)
-        .where(
-            Shift.id == shift.id,
-            Shift.signup_count < Shift.max_volunteers,
-            Shift.status == NightStatus.PLANNED,
-        )
-        .values(signup_count=Shift.signup_count + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if taken.rowcount != 1:
-        db.session.refresh(shift)
-        raise DomainError(_("Ce service est complet."))
-    signup = SignUp(shift_id=shift.id, user_id=user.id)
-    try:
-        with db.session.begin_nested():
-            db.session.add(signup)
-    except IntegrityError:
-        raise DomainError(_("Tu es déjà inscrit·e à ce service.")) from None
-    db.session.refresh(shift)
-    return signup
-
-
-def sign_up(shift: Shift, user: User, now: datetime | None = None) -> SignUp:
-    """Sign ``user`` up for ``shift``: open, not full, no overlapping shift of theirs."""
-    signup = _add_signup(shift, user, user, now)
-    record(user, "signup.create", "shift", shift.id, shift.name)
-    return signup
-
-
-def assign(shift: Shift, user: User, actor: User, now: datetime | None = None) -> SignUp:
-    """Sign someone else up (coordinators) and tell them by email."""
-    if not user.active:
-        raise DomainError(_("Ce compte est désactivé."))
-    signup = _add_signup(shift, user, actor, now)
-    record(actor, "signup.assign", "shift", shift.id, f"{shift.name} user={user.id}")
-    notifications.notify_assigned(signup, actor)
-    return signup
-
-
-def _drop_signup(signup: SignUp) -> None:
-    shift = signup.shift
-    db.session.execute(
-        delete(SignUp).where(SignUp.id == signup.id).execution_options(synchronize_session=False)
-    )
-    db.session.execute(
-        update(Shift)
-        .where(Shift.id == shift.id, Shift.signup_count > 0)
-        .values(signup_count=Shift.signup_count - 1)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.expunge(signup)
-    db.session.refresh(shift)
-
-
-def withdraw(shift: Shift, user: User, now: datetime | None = None) -> None:
-    """Take ``user`` off ``shift``, free of charge until the cut-off."""
-    signup = find_signup(shift, user)
-    if signup is None:
-        raise DomainError(_("Tu n'es pas inscrit·e à ce service."))
-    if not can_withdraw_freely(shift, now):
-        raise DomainError(
-            _(
-                "Le service commence dans moins de %(hours)d heures : "
-                "envoie une demande de désistement à la coordination.",
-                hours=current_app.config["WITHDRAW_CUTOFF_HOURS"],
-            )
-        )
-    _drop_signup(signup)
-    record(user, "signup.withdraw", "shift", shift.id, shift.name)
-
-
-def request_withdrawal(shift: Shift, user: User, reason: str) -> SignUp:
-    """After the cut-off: record the request and email the coordinators."""
-    signup = find_signup(shift, user)
-    if signup is None:
-        raise DomainError(_("Tu n'es pas inscrit·e à ce service."))
-    if shift.ends_at <= utcnow():
-        raise DomainError(_("Ce service est terminé."))
-    if signup.withdrawal_requested:
-        raise DomainError(_("Ta demande a déjà été envoyée à la coordination."))
-    signup.withdrawal_requested_at = utcnow()
-    signup.withdrawal_reason = reason.strip()
-    record(user, "signup.withdrawal_request", "shift", shift.id, shift.name)
-    db.session.flush()
-    notifications.notify_withdrawal_request(signup)
-    return signup
-
-
-def remove(signup: SignUp, actor: User) -> None:
-    """Take a volunteer off a shift (coordinators) and tell them by email."""
-    shift, user = signup.shift, signup.user
-    _drop_signup(signup)
-    record(actor, "signup.remove", "shift", shift.id, f"{shift.name} user={user.id}")
-    if user.id != actor.id:
-        notifications.notify_removed(user, shift, actor)
+    record(actor, "shift.delete", "shift", shift_id, **details)
 
 
 # --- Calls for help and reminders ---------------------------------------------
@@ -429,7 +255,7 @@ def _claim_help_call(night: Night, actor: User, now: datetime) -> None:
 
 
 def call_for_help(night: Night, actor: User, now: datetime | None = None) -> int:
-    """Email every active volunteer free at that time the night's gaps; return how many."""
+    """Email every active volunteer who may take some of the night's gaps; return how many."""
     now = now or utcnow()
     if night.is_cancelled:
         raise DomainError(_("Cette nuit est annulée."))
@@ -437,84 +263,92 @@ def call_for_help(night: Night, actor: User, now: datetime | None = None) -> int
     if not gaps:
         raise DomainError(_("Il ne manque personne cette nuit-là."))
     _claim_help_call(night, actor, now)
-    busy = _busy_intervals(gaps)
+    held = _shifts_held_around(gaps)
     volunteers = db.session.scalars(
         select(User).where(User.active.is_(True), User.role == Role.VOLUNTEER).order_by(User.id)
     )
     sent = 0
     for volunteer in volunteers:
+        theirs = held.get(volunteer.id, [])
         free_for = [
             shift
             for shift in gaps
-            if not any(
-                start < shift.ends_at and end > shift.starts_at
-                for start, end in busy.get(volunteer.id, ())
+            if signups.sign_up_refusal(
+                shift,
+                now,
+                signed_up=any(other.id == shift.id for other in theirs),
+                clash=next((other for other in theirs if other.clashes_with(shift)), None),
             )
+            is None
         ]
         if free_for:
             notifications.send_help_call(volunteer, night, free_for)
             sent += 1
-    record(actor, "night.help_call", "night", night.id, f"{night.date} recipients={sent}")
+    record(actor, "night.help_call", "night", night.id, recipients=sent, **about_night(night))
     return sent
 
 
-def _busy_intervals(shifts: Sequence[Shift]) -> dict[int, list[tuple[datetime, datetime]]]:
-    """Map each user to the times of their planned shifts around ``shifts``."""
+def _shifts_held_around(shifts: Sequence[Shift]) -> dict[int, list[Shift]]:
+    """Map each person to their planned shifts around ``shifts``."""
     first = min(shift.starts_at for shift in shifts)
     last = max(shift.ends_at for shift in shifts)
     rows = db.session.execute(
-        select(SignUp.user_id, Shift.starts_at, Shift.ends_at)
+        select(SignUp.user_id, Shift)
         .join(Shift, SignUp.shift_id == Shift.id)
         .where(Shift.status == NightStatus.PLANNED, Shift.starts_at < last, Shift.ends_at > first)
     )
-    busy: dict[int, list[tuple[datetime, datetime]]] = {}
-    for user_id, starts_at, ends_at in rows:
-        busy.setdefault(user_id, []).append((starts_at, ends_at))
-    return busy
+    held: dict[int, list[Shift]] = {}
+    for user_id, shift in rows:
+        held.setdefault(user_id, []).append(shift)
+    return held
 
 
-def send_reminders(now: datetime | None = None) -> int:
-    """Remind each volunteer once per sign-up of a shift starting soon; return how many.
-
-    Each sign-up is claimed by a conditional UPDATE and committed before its email is
-    sent, so that two runs at once never send the same reminder twice.
-    """
-    now = now or utcnow()
+def due_reminders(now: datetime) -> list[int]:
+    """The sign-ups whose volunteer has not been reminded of a shift starting soon."""
     horizon = now + timedelta(hours=current_app.config["REMINDER_HOURS"])
-    due = db.session.scalars(
-        select(SignUp.id)
-        .join(Shift, SignUp.shift_id == Shift.id)
-        .join(Night, Shift.night_id == Night.id)
-        .join(User, SignUp.user_id == User.id)
-        .where(
-            SignUp.reminded_at.is_(None),
-            Shift.status == NightStatus.PLANNED,
-            Night.status == NightStatus.PLANNED,
-            User.active.is_(True),
-            Shift.starts_at > now,
-            Shift.starts_at <= horizon,
+    return list(
+        db.session.scalars(
+            select(SignUp.id)
+            .join(Shift, SignUp.shift_id == Shift.id)
+            .join(Night, Shift.night_id == Night.id)
+            .join(User, SignUp.user_id == User.id)
+            .where(
+                SignUp.reminded_at.is_(None),
+                Shift.status == NightStatus.PLANNED,
+                Night.status == NightStatus.PLANNED,
+                User.active.is_(True),
+                Shift.starts_at > now,
+                Shift.starts_at <= horizon,
+            )
+            .order_by(Shift.starts_at, SignUp.id)
         )
-        .order_by(Shift.starts_at, SignUp.id)
-    ).all()
-    db.session.commit()
-    sent = 0
-    for signup_id in due:
-        claimed = db.session.execute(
-            update(SignUp)
-            .where(SignUp.id == signup_id, SignUp.reminded_at.is_(None))
-            .values(reminded_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        db.session.commit()
-        if claimed.rowcount == 1:
-            notifications.send_reminder(db.session.get(SignUp, signup_id))
-            sent += 1
-    return sent
+    )
 
 
-def warn_coordinators_of_unready_nights(now: datetime | None = None) -> int:
-    """Tell coordinators, once per night, about nights within the warning window not ready."""
-    now = now or utcnow()
+def remind(signup_id: int, now: datetime) -> bool:
+    """Queue the reminder of one sign-up, unless another run already did; say whether it did.
+
+    The sign-up is claimed by a conditional UPDATE in the transaction that queues the email,
+    so two runs at once never remind twice, and a failed run leaves it to the next one.
+    """
+    claimed = db.session.execute(
+        update(SignUp)
+        .where(SignUp.id == signup_id, SignUp.reminded_at.is_(None))
+        .values(reminded_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        return False
+    notifications.send_reminder(db.session.get(SignUp, signup_id))
+    return True
+
+
+def warn_coordinators_of_unready_nights(now: datetime) -> int:
+    """Tell coordinators, once per night, about nights within the warning window not ready.
+
+    One email per coordinator lists every such night; the nights are marked as reported in
+    the same transaction, so the warning is given once, and is given again if this one fails.
+    """
     horizon = now + timedelta(hours=current_app.config["NOT_READY_WARNING_HOURS"])
     already_warned = select(NightNotice.id).where(
         NightNotice.night_id == Night.id, NightNotice.kind == NoticeKind.NOT_READY
@@ -540,12 +374,8 @@ def warn_coordinators_of_unready_nights(now: datetime | None = None) -> int:
         except IntegrityError:
             continue
         nights.append(night)
-    db.session.commit()
     if not nights:
         return 0
-    coordinators = db.session.scalars(
-        select(User).where(User.active.is_(True), User.role == Role.COORDINATOR)
-    )
-    for coordinator in coordinators:
+    for coordinator in notifications.active_coordinators():
         notifications.send_unready_nights(coordinator, nights, now)
     return len(nights)

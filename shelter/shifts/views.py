@@ -3,32 +3,23 @@ from flask_login import current_user
 
 from shelter.extensions import db
 from shelter.i18n import gettext as _
+from shelter.i18n import ngettext
 from shelter.models import Night, Shift, ShiftType, SignUp, User
 from shelter.nights.queries import night_with_shifts
 from shelter.security import coordinator_required, safe_next
-from shelter.shifts import bp, queries, services
+from shelter.shifts import bp, queries, services, shift_types, signups
 from shelter.shifts.forms import (
     ActionForm,
     AssignForm,
+    EditShiftTypeForm,
     ExtraShiftForm,
     ShiftForm,
     ShiftTypeForm,
     WithdrawalRequestForm,
 )
-from shelter.shifts.labels import gaps_summary
+from shelter.shifts.labels import gaps_summary, night_label
 from shelter.urls import external_url
 from shelter.work import unit_of_work
-
-
-@bp.app_context_processor
-def shift_helpers():
-    return {
-        "can_withdraw_freely": services.can_withdraw_freely,
-        "withdrawal_deadline": services.withdrawal_deadline,
-        "signup_of": lambda shift, user: next(
-            (signup for signup in shift.signups if signup.user_id == user.id), None
-        ),
-    }
 
 
 def _shift_or_404(shift_id: int) -> Shift:
@@ -71,7 +62,7 @@ def missing():
     return render_template(
         "shifts/missing.html",
         groups=groups,
-        mine=queries.signed_up_shift_ids(_me(), shifts),
+        actions=signups.available_actions(_me(), shifts),
         summary=summary,
     )
 
@@ -79,14 +70,15 @@ def missing():
 @bp.get("/mes-services")
 def mine():
     upcoming, past = queries.my_signups(_me())
-    return render_template("shifts/mine.html", upcoming=upcoming, past=past)
+    actions = signups.available_actions(_me(), [signup.shift for signup in upcoming])
+    return render_template("shifts/mine.html", upcoming=upcoming, past=past, actions=actions)
 
 
 @bp.post("/services/<int:shift_id>/inscription")
 def sign_up(shift_id: int):
     shift = _shift_or_404(shift_id)
     return _button(
-        lambda: services.sign_up(shift, _me()),
+        lambda: signups.sign_up(shift, _me()),
         _("Tu es inscrit·e à « %(name)s ». Merci !", name=shift.name),
     )
 
@@ -95,7 +87,7 @@ def sign_up(shift_id: int):
 def withdraw(shift_id: int):
     shift = _shift_or_404(shift_id)
     return _button(
-        lambda: services.withdraw(shift, _me()),
+        lambda: signups.withdraw(shift, _me()),
         _("Tu n'es plus inscrit·e à « %(name)s ».", name=shift.name),
     )
 
@@ -103,11 +95,11 @@ def withdraw(shift_id: int):
 @bp.route("/services/<int:shift_id>/demande-de-desistement", methods=["GET", "POST"])
 def request_withdrawal(shift_id: int):
     shift = _shift_or_404(shift_id)
-    signup = services.find_signup(shift, _me()) or abort(404)
+    signup = signups.find_signup(shift, _me()) or abort(404)
     form = WithdrawalRequestForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         with unit_of_work(lambda: _back(form)):
-            services.request_withdrawal(shift, _me(), form.reason.data)
+            signups.request_withdrawal(shift, _me(), form.reason.data)
         flash(_("Ta demande est envoyée à la coordination."), "success")
         return _back(form)
     status = 400 if form.is_submitted() else 200
@@ -130,7 +122,7 @@ def assign(shift_id: int):
         with unit_of_work(
             lambda: (render_template("shifts/assign.html", shift=shift, form=form), 409)
         ):
-            services.assign(shift, user, _me())
+            signups.assign(shift, user, _me())
         flash(_("%(name)s est inscrit·e et prévenu·e par email.", name=user.name), "success")
         return _back(form, url_for("shifts.night_shifts", night_id=shift.night_id))
     status = 400 if form.is_submitted() else 200
@@ -143,7 +135,7 @@ def remove(signup_id: int):
     signup = db.get_or_404(SignUp, signup_id)
     name = signup.user.name
     return _button(
-        lambda: services.remove(signup, _me()),
+        lambda: signups.remove(signup, _me()),
         _("%(name)s est retiré·e du service.", name=name),
         url_for("shifts.night_shifts", night_id=signup.shift.night_id),
     )
@@ -182,6 +174,7 @@ def _render_night_shifts(night: Night, edited: dict | None = None, extra=None, s
     return render_template(
         "shifts/night_shifts.html",
         night=night,
+        actions=signups.available_actions(_me(), night.shifts),
         forms=forms,
         extra_form=extra or ExtraShiftForm(prefix="extra", formdata=None),
         action_form=ActionForm(),
@@ -287,25 +280,52 @@ def create_type():
     if not form.validate_on_submit():
         return _render_types(form, 400)
     with unit_of_work(lambda: _render_types(form, 409)):
-        services.save_shift_type(ShiftType(), _me(), **_shift_type_fields(form))
+        shift_types.save_shift_type(ShiftType(), _me(), **_shift_type_fields(form))
     flash(_("Type de service « %(name)s » créé.", name=form.name.data), "success")
     return redirect(url_for("shifts.types"))
+
+
+def _render_edit_type(shift_type: ShiftType, form: EditShiftTypeForm, status: int = 200):
+    return render_template(
+        "shifts/edit_type.html",
+        form=form,
+        shift_type=shift_type,
+        following=len(shift_types.shifts_following_type(shift_type)),
+    ), status
 
 
 @bp.route("/services/types/<int:type_id>", methods=["GET", "POST"])
 @coordinator_required
 def edit_type(type_id: int):
     shift_type = db.get_or_404(ShiftType, type_id)
-    form = ShiftTypeForm(obj=shift_type)
-    if form.validate_on_submit():
-        with unit_of_work(
-            lambda: (
-                render_template("shifts/edit_type.html", form=form, shift_type=shift_type),
-                409,
-            )
-        ):
-            services.save_shift_type(shift_type, _me(), **_shift_type_fields(form))
-        flash(_("Type de service « %(name)s » enregistré.", name=shift_type.name), "success")
-        return redirect(url_for("shifts.types"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("shifts/edit_type.html", form=form, shift_type=shift_type), status
+    form = EditShiftTypeForm(obj=shift_type)
+    if not form.validate_on_submit():
+        return _render_edit_type(shift_type, form, 400 if form.is_submitted() else 200)
+    with unit_of_work(lambda: _render_edit_type(db.get_or_404(ShiftType, type_id), form, 409)):
+        applied = shift_types.save_shift_type(
+            shift_type, _me(), form.apply_to_nights.data, **_shift_type_fields(form)
+        )
+    flash(_("Type de service « %(name)s » enregistré.", name=shift_type.name), "success")
+    _flash_applied(applied)
+    return redirect(url_for("shifts.types"))
+
+
+def _flash_applied(applied: shift_types.AppliedToNights) -> None:
+    if applied.changed:
+        flash(
+            ngettext(
+                "Nouvelles valeurs appliquées à %(num)d nuit à venir.",
+                "Nouvelles valeurs appliquées à %(num)d nuits à venir.",
+                len(applied.changed),
+            ),
+            "success",
+        )
+    if applied.kept:
+        flash(
+            _(
+                "Plus de personnes sont inscrites que le nouveau maximum ; ces nuits gardent "
+                "leurs valeurs : %(nights)s.",
+                nights=", ".join(night_label(shift.night) for shift in applied.kept),
+            ),
+            "warning",
+        )

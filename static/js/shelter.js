@@ -2,6 +2,9 @@
 (function () {
   "use strict";
 
+  // Buttons that need this script (class "js-only") stay hidden without it.
+  document.documentElement.classList.add("js");
+
   // After a failed submit, put the error summary at the top of the screen and focus it, so
   // that it is read out. Without JavaScript, its ``autofocus`` brings it into the screen.
   document.addEventListener("DOMContentLoaded", function () {
@@ -38,6 +41,20 @@
     }
   });
 
+  function copyWithoutClipboardApi(text) {
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.className = "visually-hidden";
+    document.body.appendChild(area);
+    area.select();
+    var copied = document.execCommand("copy");
+    document.body.removeChild(area);
+    return copied;
+  }
+
+  // data-copy names the element to copy; data-copy-text, when present, is copied instead of
+  // its text (an IBAN shown in groups is copied without spaces).
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy]");
     if (!button) {
@@ -47,20 +64,23 @@
     if (!source) {
       return;
     }
-    var text = source.value !== undefined ? source.value : source.textContent;
+    var text = button.getAttribute("data-copy-text");
+    if (text === null) {
+      text = source.value !== undefined ? source.value : source.textContent.trim();
+    }
     var done = function () {
       var label = button.getAttribute("data-copied");
       if (label) {
-        var original = button.textContent;
+        var original = button.innerHTML;
         button.textContent = label;
-        window.setTimeout(function () { button.textContent = original; }, 2000);
+        window.setTimeout(function () { button.innerHTML = original; }, 2000);
       }
     };
     if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(text).then(done, function () { source.select && source.select(); });
-    } else if (source.select) {
-      source.select();
-      document.execCommand("copy");
+      navigator.clipboard.writeText(text).then(done, function () {
+        if (copyWithoutClipboardApi(text)) { done(); }
+      });
+    } else if (copyWithoutClipboardApi(text)) {
       done();
     }
   });

@@ -44,6 +44,6 @@ def test_reading_the_news_and_subscribing_to_the_newsletter(journey, mailbox):
 
     expect(page.get_by_role("status")).to_contain_text("on vient de t'envoyer un email")
     journey.screenshot("subscribed")
-    (message,) = mailbox.to("lecteur@example.org")
+    (message,) = mailbox.wait_for("lecteur@example.org")
     assert "Confirme ton abonnement" in message["Subject"]
     assert f"{journey.base_url}/newsletter/confirmer/" in Mailbox.body(message)

@@ -1,0 +1,364 @@
+"""The audit log in sentences: stored codes and facts, said in the reader's language, with links.
+
+Entries keep an action code, a target and facts (``shelter.models.audit``); a sentence is made
+only when the log is read, so it follows the reader's language and the current names. Slots in
+a translated sentence (``%(night)s``) receive the links after escaping, so no stored text is
+ever taken as HTML.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from flask import url_for
+from markupsafe import Markup, escape
+from sqlalchemy import select, tuple_
+
+from shelter.extensions import db
+from shelter.i18n import format_date, ngettext
+from shelter.i18n import gettext as _
+from shelter.models import AuditEntry, Night, Role, User, utcnow
+
+# What the "what" filter offers: the entries whose action starts with one of the prefixes.
+CATEGORIES: dict[str, tuple[str, ...]] = {
+    "nights": ("night.",),
+    "stays": ("stay.",),
+    "shifts": ("shift.", "shift_type."),
+    "signups": ("signup.",),
+    "accounts": ("user.", "application.", "feed.", "twofactor."),
+    "places": ("place.",),
+    "public": ("news.", "event."),
+}
+_SLOT_NAMES = ("actor", "member", "night", "shift", "place", "type", "title", "date")
+# Stand-ins given to gettext, replaced by the escaped parts once the sentence is translated.
+_SLOTS = {name: f"\x00{name}\x00" for name in _SLOT_NAMES}
+
+
+@dataclass(frozen=True)
+class JournalLine:
+    """One entry as the log shows it."""
+
+    entry: AuditEntry
+    sentence: Markup
+    facts: list[str]
+
+
+@dataclass(frozen=True)
+class _Known:
+    """What the sentences of one page need from other rows, loaded once for the page."""
+
+    members: dict[int, str]
+    stay_nights: dict[tuple[int, date], int]
+
+
+def journal_lines(entries: Sequence[AuditEntry]) -> list[JournalLine]:
+    """Say each entry in a sentence with links; two queries for the whole page at most."""
+    known = _load(entries)
+    return [
+        JournalLine(entry, _sentence(entry, known), _facts(entry.details or {}))
+        for entry in entries
+    ]
+
+
+def _load(entries: Sequence[AuditEntry]) -> _Known:
+    member_ids = {
+        entry.target_id
+        for entry in entries
+        if entry.target_type == "user" and entry.target_id is not None
+    } | {
+        entry.details["user_id"]
+        for entry in entries
+        if isinstance((entry.details or {}).get("user_id"), int)
+    }
+    members = {}
+    if member_ids:
+        rows = db.session.execute(select(User.id, User.name).where(User.id.in_(member_ids)))
+        members = {user_id: name for user_id, name in rows}
+    stays = {
+        (details["place_id"], date.fromisoformat(details["arrival"]))
+        for entry in entries
+        if entry.target_type == "stay"
+        and "place_id" in (details := entry.details or {})
+        and "arrival" in details
+    }
+    stay_nights = {}
+    if stays:
+        rows = db.session.execute(
+            select(Night.place_id, Night.date, Night.id).where(
+                tuple_(Night.place_id, Night.date).in_(list(stays))
+            )
+        )
+        stay_nights = {(place_id, day): night_id for place_id, day, night_id in rows}
+    return _Known(members, stay_nights)
+
+
+# --- Parts of sentences ------------------------------------------------------------------------
+
+
+def _link(url: str, text: str) -> Markup:
+    return Markup('<a href="{}">{}</a>').format(url, text)
+
+
+def _fill(text: str, parts: dict[str, str | Markup]) -> Markup:
+    """Escape a translated sentence, then put each part (escaped unless Markup) in its slot."""
+    filled = escape(text)
+    for name, value in parts.items():
+        filled = filled.replace(_SLOTS[name], escape(value))
+    return filled
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _long_date(day: date) -> str:
+    pattern = "EEEE d MMMM" if day.year == utcnow().year else "EEEE d MMMM yyyy"
+    return format_date(day, pattern)
+
+
+def _night(day: date | None, night_id: int | None, anchor: str | None = None) -> Markup | str:
+    """ "nuit du vendredi 4 décembre", linked to the night's page when it is known."""
+    if day is None:
+        return _("nuit")
+    text = _("nuit du %(date)s", date=_long_date(day))
+    if night_id is None:
+        return text
+    return _link(url_for("nights.night", night_id=night_id, _anchor=anchor), text)
+
+
+def _member(user_id: int | None, known: _Known) -> Markup | str:
+    name = known.members.get(user_id)
+    if name is None:
+        return _("un compte supprimé")
+    return _link(url_for("admin.users", _anchor=f"user-{user_id}"), name)
+
+
+def _actor(entry: AuditEntry) -> str:
+    if entry.actor is None:
+        return _("L'application")
+    return entry.actor.name
+
+
+# --- Sentences -----------------------------------------------------------------------------------
+
+
+def _sentence(entry: AuditEntry, known: _Known) -> Markup:
+    family = entry.action.partition(".")[0]
+    say = _FAMILIES.get(family, _other)
+    parts = {"actor": _actor(entry)}
+    text = say(entry, entry.details or {}, known, parts)
+    if text is None:
+        text = _other(entry, entry.details or {}, known, parts)
+    return _fill(text, parts)
+
+
+def _nights(entry, details, known, parts) -> str | None:
+    parts["night"] = _night(_day(details.get("date")), entry.target_id)
+    s = _SLOTS
+    return {
+        "night.help_call": _("%(actor)s a envoyé un appel à l'aide pour la %(night)s.", **s),
+        "night.plan": _("%(actor)s a planifié la %(night)s.", **s),
+        "night.update": _("%(actor)s a modifié la %(night)s.", **s),
+        "night.cancel": _("%(actor)s a annulé la %(night)s.", **s),
+        "night.reinstate": _("%(actor)s a rétabli la %(night)s.", **s),
+    }.get(entry.action)
+
+
+def _stays(entry, details, known, parts) -> str | None:
+    s = _SLOTS
+    if entry.action == "stay.purge" and "stays" in details:
+        parts["date"] = format_date(_day(details.get("before")) or utcnow(), "d MMMM yyyy")
+        return ngettext(
+            "%(actor)s a effacé l'alias et la note de %(num)d séjour parti avant le %(date)s.",
+            "%(actor)s a effacé les alias et les notes de %(num)d séjours partis avant le "
+            "%(date)s.",
+            int(details.get("stays", 0)),
+            **s,
+        )
+    arrival = _day(details.get("arrival"))
+    night_id = known.stay_nights.get((details.get("place_id"), arrival))
+    parts["night"] = _night(arrival, night_id)
+    return {
+        "stay.create": _("%(actor)s a enregistré un séjour à partir de la %(night)s.", **s),
+        "stay.update": _("%(actor)s a modifié un séjour, désormais à partir de la %(night)s.", **s),
+        "stay.cancel": _("%(actor)s a annulé un séjour qui commençait la %(night)s.", **s),
+        "stay.purge": _(
+            "%(actor)s a effacé l'alias et la note d'un séjour qui commençait la %(night)s.", **s
+        ),
+    }.get(entry.action)
+
+
+def _shift_part(entry, details) -> Markup | str:
+    """Say e.g. "« Repas » de la nuit du vendredi 4 décembre", the night linked to the shift."""
+    name = details.get("shift") or _("sans nom")
+    day = _day(details.get("date"))
+    if day is None:
+        return _("« %(shift)s »", shift=name)
+    night = _night(day, details.get("night_id"), anchor=f"shift-{entry.target_id}")
+    return _fill(_("« %(shift)s » de la %(night)s", **_SLOTS), {"shift": name, "night": night})
+
+
+def _shifts(entry, details, known, parts) -> str | None:
+    parts["shift"] = _shift_part(entry, details)
+    s = _SLOTS
+    return {
+        "shift.add": _("%(actor)s a ajouté le service %(shift)s.", **s),
+        "shift.update": _("%(actor)s a modifié le service %(shift)s.", **s),
+        "shift.delete": _("%(actor)s a supprimé le service %(shift)s.", **s),
+    }.get(entry.action)
+
+
+def _signups(entry, details, known, parts) -> str | None:
+    parts["shift"] = _shift_part(entry, details)
+    parts["member"] = _member(details.get("user_id"), known)
+    s = _SLOTS
+    return {
+        "signup.create": _("%(actor)s s'est inscrit·e au service %(shift)s.", **s),
+        "signup.withdraw": _("%(actor)s s'est désisté·e du service %(shift)s.", **s),
+        "signup.withdrawal_request": _(
+            "%(actor)s a demandé à se désister du service %(shift)s.", **s
+        ),
+        "signup.assign": _("%(actor)s a inscrit %(member)s au service %(shift)s.", **s),
+        "signup.remove": _("%(actor)s a retiré %(member)s du service %(shift)s.", **s),
+    }.get(entry.action)
+
+
+def _shift_types(entry, details, known, parts) -> str | None:
+    name = details.get("name") or _("sans nom")
+    parts["type"] = _link(url_for("shifts.edit_type", type_id=entry.target_id), name)
+    return _("%(actor)s a enregistré le type de service %(type)s.", **_SLOTS)
+
+
+def _users(entry, details, known, parts) -> str | None:
+    parts["member"] = _member(entry.target_id, known)
+    s = _SLOTS
+    if entry.action == "user.role":
+        if details.get("role") == Role.COORDINATOR:
+            return _("%(actor)s a fait entrer %(member)s dans la coordination.", **s)
+        return _("%(actor)s a retiré %(member)s de la coordination.", **s)
+    return {
+        "user.invite": _("%(actor)s a invité %(member)s.", **s),
+        "user.activate": _("%(actor)s a réactivé le compte de %(member)s.", **s),
+        "user.deactivate": _("%(actor)s a désactivé le compte de %(member)s.", **s),
+    }.get(entry.action)
+
+
+def _places(entry, details, known, parts) -> str | None:
+    name = details.get("place") or _("sans nom")
+    parts["place"] = _link(url_for("places.edit", place_id=entry.target_id), name)
+    if entry.action == "place.create":
+        return _("%(actor)s a ajouté le lieu %(place)s.", **_SLOTS)
+    return _("%(actor)s a modifié le lieu %(place)s.", **_SLOTS)
+
+
+def _public(entry, details, known, parts) -> str | None:
+    title = details.get("title") or _("sans titre")
+    kind, _dot, done = entry.action.partition(".")
+    endpoint = {"news": ("public.edit_news", "post_id"), "event": ("public.edit_event", "event_id")}
+    if done != "delete" and kind in endpoint:
+        name, argument = endpoint[kind]
+        title = _link(url_for(name, **{argument: entry.target_id}), title)
+    parts["title"] = title
+    s = _SLOTS
+    return {
+        "news.create": _("%(actor)s a écrit l'actualité « %(title)s ».", **s),
+        "news.update": _("%(actor)s a modifié l'actualité « %(title)s ».", **s),
+        "news.delete": _("%(actor)s a supprimé l'actualité « %(title)s ».", **s),
+        "event.create": _("%(actor)s a ajouté le rendez-vous public « %(title)s ».", **s),
+        "event.update": _("%(actor)s a modifié le rendez-vous public « %(title)s ».", **s),
+        "event.delete": _("%(actor)s a supprimé le rendez-vous public « %(title)s ».", **s),
+    }.get(entry.action)
+
+
+def _applications(entry, details, known, parts) -> str | None:
+    parts["title"] = _link(url_for("public.applications"), _("une candidature"))
+    if entry.action == "application.approve":
+        return _("%(actor)s a accepté %(title)s.", **_SLOTS)
+    return _("%(actor)s a refusé %(title)s.", **_SLOTS)
+
+
+def _feeds(entry, details, known, parts) -> str | None:
+    parts["title"] = details.get("name") or _("Lien existant")
+    if entry.action == "feed.revoke":
+        return _("%(actor)s a révoqué son lien d'agenda « %(title)s ».", **_SLOTS)
+    return _("%(actor)s a créé un lien d'agenda « %(title)s ».", **_SLOTS)
+
+
+def _second_factors(entry, details, known, parts) -> str | None:
+    parts["member"] = _member(entry.target_id, known)
+    parts["title"] = details.get("name") or ""
+    s = _SLOTS
+    return {
+        "twofactor.totp_add": _("%(actor)s a activé une application d'authentification.", **s),
+        "twofactor.totp_remove": _("%(actor)s a retiré son application d'authentification.", **s),
+        "twofactor.passkey_add": _("%(actor)s a ajouté la clé d'accès « %(title)s ».", **s),
+        "twofactor.passkey_remove": _("%(actor)s a retiré la clé d'accès « %(title)s ».", **s),
+        "twofactor.recovery_new": _("%(actor)s a obtenu de nouveaux codes de secours.", **s),
+        "twofactor.recovery_use": _("%(actor)s s'est connecté·e avec un code de secours.", **s),
+        "twofactor.reset": _("%(actor)s a retiré la connexion en deux étapes de %(member)s.", **s),
+    }.get(entry.action)
+
+
+def _other(entry, details, known, parts) -> str:
+    """An action this version does not know how to say (added later, or by another branch)."""
+    parts["title"] = entry.action
+    return _("%(actor)s a fait une modification (%(title)s).", **_SLOTS)
+
+
+_FAMILIES: dict[str, Callable] = {
+    "night": _nights,
+    "stay": _stays,
+    "shift": _shifts,
+    "signup": _signups,
+    "shift_type": _shift_types,
+    "user": _users,
+    "place": _places,
+    "news": _public,
+    "event": _public,
+    "application": _applications,
+    "feed": _feeds,
+    "twofactor": _second_factors,
+}
+
+
+# --- Facts shown under a sentence --------------------------------------------------------------
+
+
+def _facts(details: dict) -> list[str]:
+    """The figures an entry recorded, e.g. "18:30–21:00", "min 2 · max 3", "10 places"."""
+    facts = []
+    if "start" in details and "end" in details:
+        facts.append(f"{details['start']}–{details['end']}")
+    if "minimum" in details and "maximum" in details:
+        facts.append(_("min %(min)s · max %(max)s", min=details["minimum"], max=details["maximum"]))
+    if isinstance(details.get("capacity"), int):
+        facts.append(
+            ngettext("capacité %(num)d place", "capacité %(num)d places", details["capacity"])
+        )
+    if isinstance(details.get("beds"), int):
+        facts.append(ngettext("%(num)d lit", "%(num)d lits", details["beds"]))
+    if isinstance(details.get("places"), int):
+        facts.append(ngettext("%(num)d place", "%(num)d places", details["places"]))
+    departure = _day(details.get("departure"))
+    if departure is not None:
+        facts.append(_("départ le %(date)s", date=format_date(departure, "EEE d MMM")))
+    if isinstance(details.get("recipients"), int):
+        facts.append(
+            ngettext(
+                "%(num)d bénévole prévenu·e", "%(num)d bénévoles prévenu·es", details["recipients"]
+            )
+        )
+    if details.get("applied"):
+        facts.append(
+            ngettext(
+                "appliqué à %(num)d nuit à venir",
+                "appliqué à %(num)d nuits à venir",
+                details["applied"],
+            )
+        )
+    if details.get("kind") == "coordination":
+        facts.append(_("agenda de la coordination"))
+    return facts
