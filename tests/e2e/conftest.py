@@ -124,6 +124,12 @@ class Journey:
         self.page.get_by_role("button", name="Se connecter").click()
         self.page.wait_for_url("**/mon-espace")
 
+    def open_menu(self) -> None:
+        """Open the members' header menu, where all but the most used pages sit."""
+        menu = self.page.locator("header details.menu")
+        if menu.get_attribute("open") is None:
+            menu.locator("summary").click()
+
     def screenshot(self, step: str, folder: Path = ARTIFACTS, audit: bool = True) -> Path:
         """Save the whole page as a person sees it, after checking its width and accessibility."""
         overflow = self.page.evaluate(
