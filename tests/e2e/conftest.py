@@ -145,6 +145,8 @@ class Journey:
 
     def check_accessibility(self, step: str) -> None:
         """Fail on any WCAG 2.2 AA violation axe-core finds in the page as it is now."""
+        # Styles first: an unstyled page fails the target-size rule on every link.
+        self.page.wait_for_load_state("load")
         result = self.page.evaluate(
             "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
         )
