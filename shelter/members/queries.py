@@ -20,6 +20,7 @@ from shelter.models import (
     VolunteerApplication,
     utcnow,
 )
+from shelter.shifts.queries import gaps_between
 from shelter.shifts.signups import ShiftAction, available_actions
 
 URGENT_DAYS = 7
@@ -69,25 +70,6 @@ def next_signup(user: User, now: datetime) -> SignUp | None:
     )
 
 
-def urgent_gaps(now: datetime, days: int = URGENT_DAYS) -> list[Shift]:
-    """Return the uncovered shifts starting in the next ``days`` days, soonest first."""
-    return list(
-        db.session.scalars(
-            select(Shift)
-            .join(Night, Shift.night_id == Night.id)
-            .options(joinedload(Shift.night).joinedload(Night.place))
-            .where(
-                Shift.status == NightStatus.PLANNED,
-                Night.status == NightStatus.PLANNED,
-                Shift.signup_count < Shift.min_volunteers,
-                Shift.starts_at > now,
-                Shift.starts_at <= now + timedelta(days=days),
-            )
-            .order_by(Shift.starts_at, Shift.id)
-        )
-    )
-
-
 def unready_nights(gaps: list[Shift], now: datetime) -> list[tuple[Night, list[Shift]]]:
     """Group the gaps starting within the warning window by night: the nights not ready."""
     horizon = now + timedelta(hours=current_app.config["NOT_READY_WARNING_HOURS"])
@@ -125,7 +107,7 @@ def withdrawal_requests(now: datetime) -> list[SignUp]:
 def landing(user: User, now: datetime | None = None) -> Landing:
     """Return what the member's landing page shows."""
     now = now or utcnow()
-    gaps = urgent_gaps(now)
+    gaps = gaps_between(now, now + timedelta(days=URGENT_DAYS))
     page = Landing(
         next_signup=next_signup(user, now),
         urgent=gaps,
