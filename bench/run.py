@@ -126,6 +126,7 @@ def in_process_cases(app: Flask, keys: Keys) -> list[Case]:
     year, month = keys.month
     cases = [
         Case(f"month calendar ({year}-{month:02d})", coordinator, f"/calendrier/{year}/{month}"),
+        Case("member landing page", coordinator, "/mon-espace"),
         Case("night page", coordinator, f"/nuits/{keys.night_id}"),
         Case('"what is missing"', coordinator, "/ce-qui-manque"),
         Case("public home page (counter on)", anonymous, "/"),

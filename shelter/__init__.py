@@ -54,6 +54,7 @@ def _register_blueprints(app: Flask) -> None:
     from shelter.auth import bp as auth_bp
     from shelter.calendar import bp as calendar_bp
     from shelter.feeds import bp as feeds_bp
+    from shelter.members import bp as members_bp
     from shelter.nights import bp as nights_bp
     from shelter.places import bp as places_bp
     from shelter.public import bp as public_bp
@@ -64,6 +65,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(feeds_bp)
+    app.register_blueprint(members_bp)
     app.register_blueprint(nights_bp)
     app.register_blueprint(places_bp)
     app.register_blueprint(shifts_bp)

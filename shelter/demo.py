@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from shelter.domain import DomainError
 from shelter.extensions import db
+from shelter.i18n import french_typography
 from shelter.models import (
     BRUSSELS,
     MaterialNeed,
@@ -215,8 +216,8 @@ def load_public_demo_data() -> None:
         db.session.add(
             NewsPost(
                 slug=slug,
-                title=title,
-                body=body,
+                title=french_typography(title),
+                body=french_typography(body),
                 is_published=True,
                 published_at=utcnow() - timedelta(days=days_ago),
             )
@@ -224,7 +225,7 @@ def load_public_demo_data() -> None:
     db.session.add_all(
         [
             PublicEvent(
-                title="Manifestation : un toit pour toutes et tous",
+                title=french_typography("Manifestation : un toit pour toutes et tous"),
                 starts_at=_brussels(10, time(14, 0)),
                 ends_at=_brussels(10, time(16, 30)),
                 location="Place Saint-Lambert, Liège",
@@ -233,13 +234,15 @@ def load_public_demo_data() -> None:
                 published=True,
             ),
             PublicEvent(
-                title="Soirée de soutien : concert et soupe",
+                title=french_typography("Soirée de soutien : concert et soupe"),
                 starts_at=_brussels(24, time(19, 0)),
                 ends_at=_brussels(24, time(23, 30)),
                 location="La Zone, quai de l'Ourthe 42, Liège",
-                description="Concerts, soupe maison et bar à prix libre : tous les bénéfices vont "
-                "au chauffage de la maison. Tu peux aussi déposer du matériel (voir la liste "
-                "des besoins).",
+                description=french_typography(
+                    "Concerts, soupe maison et bar à prix libre : tous les bénéfices vont "
+                    "au chauffage de la maison. Tu peux aussi déposer du matériel (voir la liste "
+                    "des besoins)."
+                ),
                 published=True,
             ),
         ]

@@ -1,19 +1,39 @@
-"""Languages: French by default, English complete; dates shown in Europe/Brussels."""
+"""Languages: French by default, English complete; dates shown in Europe/Brussels.
 
+Every translated string goes through ``_message`` or ``_plural`` below (Python code, templates,
+emails and feeds alike), where French text gets its typography.
+"""
+
+import re
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
 
 from babel import dates as babel_dates
-from flask import Flask, current_app, has_request_context, request, session
+from flask import Flask, current_app, has_app_context, has_request_context, request, session
 from flask_babel import get_locale, get_translations
-from flask_babel import gettext as gettext
-from flask_babel import lazy_gettext as lazy_gettext
-from flask_babel import ngettext as ngettext
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
 from shelter.models.nights import BRUSSELS
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+# The messages are written in French: French has no catalogue of its own.
+SOURCE_LANGUAGE = "fr"
+
+NARROW_NO_BREAK_SPACE = "\u202f"
+# A plain or no-break space before a high sign, then around guillemets. Only spaces already
+# there are replaced (and guillemets always get theirs), so that URLs ("https://", "?page=2"),
+# times ("18:00") and entities ("&amp;") are never touched.
+_SPACE_BEFORE_SIGN = re.compile(r"[ \u00a0]+(?=[:;!?])")
+_AFTER_OPENING_GUILLEMET = re.compile(r"«[ \u00a0\u202f]*")
+_BEFORE_CLOSING_GUILLEMET = re.compile(r"[ \u00a0\u202f]*»")
+
+
+def french_typography(text: str) -> str:
+    """Put a narrow no-break space before « : ; ! ? » and inside « », so no sign starts a line."""
+    text = _SPACE_BEFORE_SIGN.sub(NARROW_NO_BREAK_SPACE, text)
+    text = _AFTER_OPENING_GUILLEMET.sub("«" + NARROW_NO_BREAK_SPACE, text)
+    return _BEFORE_CLOSING_GUILLEMET.sub(NARROW_NO_BREAK_SPACE + "»", text)
 
 
 def select_locale() -> str:
@@ -31,7 +51,11 @@ def select_locale() -> str:
 
 
 def current_language() -> str:
-    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+    locale = get_locale()
+    if locale is not None:
+        return str(locale)
+    # Outside an application (a form class built at import time), messages stay as written.
+    return current_app.config["BABEL_DEFAULT_LOCALE"] if has_app_context() else SOURCE_LANGUAGE
 
 
 @lru_cache(maxsize=32768)
@@ -68,26 +92,69 @@ def format_time(value: time | datetime, format: str = "medium") -> str:
     return _formatted("time", value, format, current_language())
 
 
+def format_day(value: date | datetime, format: str = "EEE d MMM") -> str:
+    """Format a day, with its year when it is not the current one."""
+    if isinstance(value, datetime):
+        value = _local(value).date()
+    if value.year != datetime.now(BRUSSELS).year:
+        format += " y"
+    return _formatted("date", value, format, current_language())
+
+
+def capitalize_first(text: str) -> str:
+    """Capitalise the first letter only ("vendredi 4 décembre" → "Vendredi 4 décembre")."""
+    return text[:1].upper() + text[1:]
+
+
+def _typeset(language: str, text: str) -> str:
+    return french_typography(text) if language == "fr" else text
+
+
 @lru_cache(maxsize=8192)
-def _template_message(language: str, message: str) -> str:
+def _message(language: str, message: str) -> str:
     # Called with the current language only: the catalogue in use is that language's.
-    return get_translations().ugettext(message)
+    return _typeset(language, get_translations().ugettext(message))
 
 
 @lru_cache(maxsize=8192)
-def _template_plural(language: str, singular: str, plural: str, count: int) -> str:
-    return get_translations().ungettext(singular, plural, count)
+def _plural(language: str, singular: str, plural: str, count: int) -> str:
+    if language == SOURCE_LANGUAGE:
+        # French takes the singular for 0 and 1 ("0 nuit planifiée"); gettext's default
+        # rule without a catalogue would say "0 nuits".
+        return _typeset(language, singular if abs(count) < 2 else plural)
+    return _typeset(language, get_translations().ungettext(singular, plural, count))
+
+
+def gettext(message: str, **variables) -> str:
+    """Translate ``message`` into the current language, then fill in ``variables``."""
+    text = _message(current_language(), message)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    """Translate the form of ``singular``/``plural`` that ``num`` takes, then fill it in."""
+    variables.setdefault("num", num)
+    return _plural(current_language(), singular, plural, num) % variables
+
+
+def lazy_gettext(message: str, **variables) -> LazyString:
+    """Translate ``message`` when it is shown (form labels, module-level texts)."""
+    return LazyString(gettext, message, **variables)
 
 
 def init_app(app: Flask) -> None:
-    # Same filters and template gettext as Flask-Babel's, remembered per language: a page
+    # The template gettext and filters remember their results per language: a page
     # translates and formats hundreds of strings, most of them the same every time.
     app.jinja_env.filters.update(
-        datetimeformat=format_datetime, dateformat=format_date, timeformat=format_time
+        datetimeformat=format_datetime,
+        dateformat=format_date,
+        timeformat=format_time,
+        dayformat=format_day,
+        capfirst=capitalize_first,
     )
     app.jinja_env.install_gettext_callables(
-        gettext=lambda message: _template_message(current_language(), message),
-        ngettext=lambda singular, plural, count: _template_plural(
+        gettext=lambda message: _message(current_language(), message),
+        ngettext=lambda singular, plural, count: _plural(
             current_language(), singular, plural, count
         ),
         newstyle=True,

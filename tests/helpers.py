@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from sqlalchemy import event
 
 from shelter.feeds import views as feed_views
+from shelter.i18n import french_typography
 
 CSRF_FIELD = re.compile(
     r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
@@ -33,6 +34,11 @@ def page(response) -> str:
     return html.unescape(response.text)
 
 
+def selects(statements: list[str]) -> int:
+    """How many of ``statements`` are SELECTs (what a page costs to read)."""
+    return sum(statement.startswith("SELECT") for statement in statements)
+
+
 def words(response) -> str:
     """What a reader sees of the page: tags dropped, entities decoded, spaces collapsed."""
     without_tags = re.sub(
@@ -54,6 +60,11 @@ def count_queries(engine):
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", before_execute)
+
+
+def french(text: str) -> str:
+    """``text`` as French pages, emails and feeds print it (narrow no-break spaces)."""
+    return french_typography(text)
 
 
 class FeedClock:

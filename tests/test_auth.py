@@ -78,7 +78,7 @@ def test_login_follows_a_local_next_only(client, volunteer):
         "javascript:alert(1)",
     ]:
         response = log_in(client, "alex@example.org", next=evil)
-        assert response.headers["Location"] == "/calendrier/", evil
+        assert response.headers["Location"] == "/mon-espace", evil
         client.post("/deconnexion")
 
 

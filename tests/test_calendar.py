@@ -7,7 +7,6 @@ import pytest
 from shelter.extensions import db
 from shelter.nights.services import local_today
 from tests.factories import (
-    DEFAULT_PASSWORD,
     make_night,
     make_place,
     make_shift_type,
@@ -15,19 +14,11 @@ from tests.factories import (
     make_stay,
     make_user,
 )
-from tests.helpers import count_queries, page
+from tests.helpers import count_queries, french, page, selects
 
 
-def selects(statements: list[str]) -> int:
-    return sum(statement.startswith("SELECT") for statement in statements)
-
-
-def test_members_land_on_the_current_month(client, volunteer):
-    response = client.post(
-        "/connexion", data={"email": volunteer.email, "password": DEFAULT_PASSWORD}
-    )
-    assert response.headers["Location"] == "/calendrier/"
-    response = client.get("/calendrier/")
+def test_the_calendar_opens_on_the_current_month(volunteer_client):
+    response = volunteer_client.get("/calendrier/")
     assert response.status_code == 200
     today = local_today()
     assert str(today.year) in page(response)
@@ -47,8 +38,8 @@ def test_month_shows_used_places_status_and_coverage(volunteer_client, volunteer
     text = page(response)
     assert "Décembre 2030" in text
     assert "7/10 places" in text
-    assert "Repas : manque 1" in text
-    assert "Soirée et nuit : ok" in text
+    assert french("Repas : manque 1") in text
+    assert french("Soirée et nuit : ok") in text
     assert 'class="night-summary cancelled"' in response.text
     assert "Annulée" in text
     assert f'href="/nuits/{night.id}"' in response.text

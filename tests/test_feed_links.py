@@ -11,7 +11,7 @@ from shelter.feeds import services
 from shelter.models import AuditEntry, FeedToken, hash_token
 from tests.conftest import login_as
 from tests.factories import make_feed_link, make_user
-from tests.helpers import count_queries, csrf_token, freeze_feed_clock, page, words
+from tests.helpers import count_queries, csrf_token, freeze_feed_clock, french, page, words
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 TOKEN_IN_PAGE = re.compile(r'value="http://shelter\.test/agenda/(\w+)\.ics\?token=([^"]+)"')
@@ -41,7 +41,7 @@ def test_each_link_is_shown_once_in_the_answer_and_never_kept(volunteer_client, 
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     text = page(response)
-    assert "Voici ton lien « Téléphone »." in text
+    assert french("Voici ton lien « Téléphone ».") in text
     assert f'href="webcal://shelter.test/agenda/personnel.ics?token={token}"' in text
     assert "https://calendar.google.com/calendar/r?cid=webcal%3A%2F%2Fshelter.test" in text
     assert len(token) >= 43
@@ -75,7 +75,7 @@ def test_links_are_revoked_one_by_one(client, volunteer, other_volunteer):
     _, laptop = create(client, "Ordinateur")
     phone_link = db.session.scalar(select(FeedToken).where(FeedToken.name == "Téléphone"))
     response = client.post(f"/mon-agenda/liens/{phone_link.id}/revoquer", follow_redirects=True)
-    assert "Le lien « Téléphone » est révoqué" in page(response)
+    assert french("Le lien « Téléphone » est révoqué") in page(response)
     assert client.get(feed("personal", phone)).status_code == 404
     assert client.get(feed("personal", laptop)).status_code == 200
     listed = page(client.get("/mon-agenda"))

@@ -22,7 +22,7 @@ from tests.factories import (
     make_stay,
     make_user,
 )
-from tests.helpers import count_queries, freeze_feed_clock
+from tests.helpers import count_queries, freeze_feed_clock, french
 
 # Inside every feed's window unless a test moves the clock.
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -218,7 +218,7 @@ def test_cancelled_shifts_and_nights_stay_with_status_cancelled(
         assert str(event["STATUS"]) == "CANCELLED"
         assert int(event["SEQUENCE"]) >= 1
     (shift_event,) = events_of(client.get(personal)).values()
-    assert str(shift_event["SUMMARY"]) == "Annulé : Repas — Accueil du ven. 11 déc."
+    assert str(shift_event["SUMMARY"]) == french("Annulé : Repas — Accueil du ven. 11 déc.")
     (night_event,) = events_of(client.get(coordination)).values()
     assert str(night_event["SUMMARY"]) == "Accueil annulé"
 
@@ -253,12 +253,12 @@ def test_the_coordinators_feed_has_one_event_per_night(client, coordinator, volu
 
     assert set(events) == {f"night-{night.id}@shelter.test", f"night-{other.id}@shelter.test"}
     event = events[f"night-{night.id}@shelter.test"]
-    assert str(event["SUMMARY"]) == "Accueil 7/10 — manque : Matin (1)"
+    assert str(event["SUMMARY"]) == french("Accueil 7/10 — manque : Matin (1)")
     assert event["DTSTART"].dt.replace(tzinfo=None) == datetime(2026, 12, 11, 18, 0)
     assert event["DTEND"].dt.replace(tzinfo=None) == datetime(2026, 12, 12, 10, 0)
     description = str(event["DESCRIPTION"])
-    assert "Repas 18:00–21:00 : 1/2" in description
-    assert "Matin 07:30–10:00 : 0/2 — manque 1" in description
+    assert french("Repas 18:00–21:00 : 1/2") in description
+    assert french("Matin 07:30–10:00 : 0/2 — manque 1") in description
     assert str(events[f"night-{other.id}@shelter.test"]["SUMMARY"]) == "Accueil 0/10 — complet"
 
 

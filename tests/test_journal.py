@@ -123,7 +123,7 @@ def test_filters_by_who_what_and_period(coordinator_client, history, volunteer):
 def test_bad_filters_are_a_clear_400(coordinator_client, history, query):
     response = coordinator_client.get(f"/gestion/journal?{query}")
     assert response.status_code == 400
-    assert "Le formulaire contient des erreurs" in page(response)
+    assert 'id="error-summary"' in page(response)
 
 
 def test_pages_keep_the_filters(coordinator_client, coordinator):

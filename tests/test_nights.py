@@ -10,13 +10,9 @@ from shelter.extensions import db
 from shelter.models import AuditEntry, Night, Stay
 from shelter.nights import services
 from tests.factories import make_night, make_place, make_shift_type, make_signup, make_stay
-from tests.helpers import count_queries, page, words
+from tests.helpers import count_queries, french, page, selects, words
 
 DECEMBER = date(2030, 12, 1)
-
-
-def selects(statements: list[str]) -> int:
-    return sum(statement.startswith("SELECT") for statement in statements)
 
 
 def stays_count() -> int:
@@ -69,7 +65,7 @@ def test_coordinator_plans_fridays_and_saturdays_of_a_season_in_one_form(coordin
     assert all(len(night.shifts) == 2 for night in created)
     text = page(coordinator_client.get(response.headers["Location"]))
     assert "16 nuits planifiées." in text
-    assert "Déjà planifiées, donc ignorées : vendredi 6 décembre 2030." in text
+    assert french("Déjà planifiées, donc ignorées : vendredi 6 décembre 2030.") in text
 
 
 def test_one_night_with_a_lower_capacity_and_a_note(coordinator_client):
@@ -184,10 +180,10 @@ def test_a_full_night_refuses_with_the_places_left(coordinator_client):
     make_stay(night, places=8)
     response = book(coordinator_client, night, places="3")
     assert response.status_code == 409
-    assert (
+    assert french(
         "Pas assez de places : nuit du dimanche 1 décembre 2030 : plus que 2 places libres. "
-        "Rien n'a été enregistré." in page(response)
-    )
+        "Rien n'a été enregistré."
+    ) in page(response)
     assert fresh(night).places_used == 8
     assert stays_count() == 1
 
@@ -202,7 +198,7 @@ def test_a_multi_night_refusal_names_only_the_full_nights(coordinator_client):
     assert response.status_code == 409
     text = page(response)
     assert "nuit du lundi 2 décembre 2030 complète" in text
-    assert "nuit du mardi 3 décembre 2030 : plus que 1 place libre" in text
+    assert french("nuit du mardi 3 décembre 2030 : plus que 1 place libre") in text
     assert "dimanche 1 décembre" not in text.split("Pas assez de places")[1].split(".")[0]
     assert [fresh(n).places_used for n in (first, second, third)] == [0, 10, 9]
 
@@ -256,7 +252,7 @@ def test_extending_into_a_full_night_is_refused_and_changes_nothing(coordinator_
     make_stay(second, places=9, alias="Yonas")
     response = edit(coordinator_client, stay, departure="2030-12-03", alias="Amina B.")
     assert response.status_code == 409
-    assert "nuit du lundi 2 décembre 2030 : plus que 1 place libre" in page(response)
+    assert french("nuit du lundi 2 décembre 2030 : plus que 1 place libre") in page(response)
     db.session.expire_all()
     assert db.session.get(Stay, stay.id).alias == "Amina"
     assert db.session.get(Stay, stay.id).departure == date(2030, 12, 2)
@@ -319,7 +315,9 @@ def test_lowering_capacity_stops_at_the_places_used(coordinator_client):
     make_stay(night, places=7)
     response = change_night(coordinator_client, night, 6)
     assert response.status_code == 409
-    assert "Impossible de descendre à 6 places : 7 places sont déjà occupées" in page(response)
+    assert french("Impossible de descendre à 6 places : 7 places sont déjà occupées") in page(
+        response
+    )
     assert fresh(night).capacity == 10
     assert change_night(coordinator_client, night, 11).status_code == 409
     assert change_night(coordinator_client, night, "").status_code == 400

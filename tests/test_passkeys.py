@@ -11,7 +11,7 @@ from shelter.models import AuditEntry, Passkey, RecoveryCode
 from tests.authenticator import SoftAuthenticator, b64url
 from tests.conftest import login_as
 from tests.factories import DEFAULT_PASSWORD, make_user
-from tests.helpers import count_queries, page
+from tests.helpers import count_queries, french, page
 
 FORM = re.compile(r'<form method="post" action="([^"]+)"[^>]*data-options="([^"]+)"')
 STATE = re.compile(r'name="state" value="([^"]+)"')
@@ -61,7 +61,7 @@ def test_registering_a_passkey_then_signing_in_without_a_password(client, volunt
     login_as(client, volunteer)
     response = register(client, phone)
     assert response.status_code == 200
-    assert "La clé d'accès « Mon téléphone » est enregistrée." in page(response)
+    assert french("La clé d'accès « Mon téléphone » est enregistrée.") in page(response)
     # A first factor comes with its recovery codes.
     assert "Tes codes de secours" in page(response)
     assert db.session.scalar(select(func.count()).select_from(RecoveryCode)) == 10

@@ -182,7 +182,7 @@ def test_only_coordinators_see_the_report(client, volunteer, coordinator):
     login_as(client, coordinator)
     for path in ("/coordination/bilan", "/coordination/bilan/2025", "/coordination/bilan.csv"):
         assert client.get(path).status_code == 200
-    assert 'href="/coordination/bilan"' in client.get("/calendrier/").text
+    assert 'href="/coordination/bilan"' in client.get("/coordination").text
 
 
 @pytest.mark.parametrize("year", [1999, 2200, local_today().year + 1])

@@ -299,6 +299,7 @@ def test_volunteers_see_the_notes_but_never_the_aliases(app, world):
         f"/calendrier/{night.date.year}/{night.date.month}",
         "/calendrier/liste",
         "/mon-agenda",
+        "/mon-espace",
     ):
         response = volunteer.get(path)
         assert response.status_code == 200, path

@@ -16,7 +16,7 @@ from tests.factories import (
     make_user,
     shift_named,
 )
-from tests.helpers import count_queries, links_in, page, path_of
+from tests.helpers import count_queries, french, links_in, page, path_of
 
 
 def soon(days: int) -> date:
@@ -75,8 +75,8 @@ def test_coordinator_gets_the_summary_and_a_copy_button(coordinator_client):
     assert 'id="gaps-summary"' in text
     summary = text.split('id="gaps-summary"')[1].split("</textarea>")[0]
     assert "ven. 18 déc." in summary
-    assert "- Repas 18:00–21:00 : 1 personne" in summary
-    assert "- Soirée et nuit 20:00–09:00 : 2 personnes" in summary
+    assert french("- Repas 18:00–21:00 : 1 personne") in summary
+    assert french("- Soirée et nuit 20:00–09:00 : 2 personnes") in summary
     assert "http://shelter.test/ce-qui-manque" in summary
     assert "Noor" not in summary
 

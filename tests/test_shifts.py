@@ -24,7 +24,7 @@ from tests.factories import (
     make_user,
     shift_named,
 )
-from tests.helpers import count_queries, page
+from tests.helpers import count_queries, french, page
 
 
 def signups_of(shift: Shift) -> list[str]:
@@ -75,7 +75,7 @@ def test_volunteer_signs_up_from_a_button_and_goes_back(volunteer_client, volunt
     assert response.headers["Location"] == "/ce-qui-manque"
     assert signups_of(shift) == ["Alex"]
     assert count_of(shift) == 1
-    assert "Tu es inscrit·e à « Repas »" in page(volunteer_client.get("/ce-qui-manque"))
+    assert french("Tu es inscrit·e à « Repas »") in page(volunteer_client.get("/ce-qui-manque"))
 
 
 def test_a_foreign_next_is_ignored(volunteer_client):
@@ -365,7 +365,7 @@ def test_assigning_follows_the_rules_and_says_why(coordinator_client, volunteer,
         data={"user_id": volunteer.id},
     )
     assert response.status_code == 409
-    assert "Alex est déjà inscrit·e à « Repas" in page(response)
+    assert french("Alex est déjà inscrit·e à « Repas") in page(response)
     assert count_of(shift_named(annex, "Soirée et nuit")) == 0
     same_night = coordinator_client.post(
         f"/services/{shift_named(house, 'Soirée et nuit').id}/affecter",
@@ -567,7 +567,7 @@ def test_a_type_change_reaches_the_coming_nights_that_still_follow_it(
     text = page(response)
     assert "Nouvelles valeurs appliquées à 2 nuits à venir." in text
     crowded_day = format_date(shifts["crowded"].night.date, "EEE d MMM", locale="fr")
-    assert f"ces nuits gardent leurs valeurs : {crowded_day}." in text
+    assert french(f"ces nuits gardent leurs valeurs : {crowded_day}.") in text
 
     db.session.expire_all()
     now = {name: db.session.get(Shift, shift.id) for name, shift in shifts.items()}

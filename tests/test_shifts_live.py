@@ -17,6 +17,7 @@ from tests.factories import (
     make_signup,
     make_user,
 )
+from tests.helpers import french
 from tests.live import LiveClient, gunicorn_server
 
 pytestmark = pytest.mark.server
@@ -54,7 +55,7 @@ def test_twenty_volunteers_race_for_the_last_two_spots(app, migrated_database, t
         pages = [client.get("/mes-services").text for client, _ in clients]
 
     assert [response.status for response in responses] == [302] * RACERS
-    assert sum("Tu es inscrit·e à « Repas »" in text for text in pages) == 2
+    assert sum(french("Tu es inscrit·e à « Repas »") in text for text in pages) == 2
     assert sum("Ce service est complet." in text for text in pages) == RACERS - 2
     db.session.rollback()  # end the test's snapshot: read what the server wrote
     assert db.session.get(Shift, shift.id).signup_count == 3
@@ -87,8 +88,8 @@ def test_one_volunteer_racing_for_clashing_shifts_at_two_places_gets_one(
         pages = [client.get("/mes-services").text for client, _ in clients]
 
     assert [response.status for response in responses] == [302] * tabs
-    assert sum("Tu es inscrit·e à « Repas »" in text for text in pages) == 1
-    refused = [text for text in pages if "Tu es inscrit·e à « Repas »" not in text]
+    assert sum(french("Tu es inscrit·e à « Repas »") in text for text in pages) == 1
+    refused = [text for text in pages if french("Tu es inscrit·e à « Repas »") not in text]
     assert all("chevauche" in text or "déjà inscrit" in text for text in refused)
     db.session.rollback()  # end the test's snapshot: read what the server wrote
     assert db.session.scalar(select(func.count()).select_from(SignUp)) == 1

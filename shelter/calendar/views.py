@@ -1,6 +1,7 @@
 from datetime import date
 
 from flask import abort, render_template
+from flask_login import current_user
 
 from shelter.calendar import bp, queries
 from shelter.forms import FIRST_YEAR, LAST_YEAR
@@ -16,12 +17,10 @@ def month(year: int | None = None, month: int | None = None):
     if not (1 <= month <= 12 and FIRST_YEAR <= year <= LAST_YEAR):
         abort(404)
     previous, following = queries.neighbour_months(year, month)
-    weeks = queries.month_weeks(year, month, today)
     return render_template(
         "calendar/month.html",
         first=date(year, month, 1),
-        weeks=weeks,
-        has_nights=any(day.nights for week in weeks for day in week if day.in_month),
+        month=queries.month(year, month, today, current_user),
         previous=previous,
         following=following,
         today=today,
@@ -32,5 +31,7 @@ def month(year: int | None = None, month: int | None = None):
 def upcoming():
     today = local_today()
     return render_template(
-        "calendar/upcoming.html", nights=queries.upcoming_nights(today), today=today
+        "calendar/upcoming.html",
+        upcoming=queries.upcoming_nights(today, current_user),
+        today=today,
     )

@@ -1,6 +1,9 @@
 """Reads for the night page, eager-loading what its templates iterate."""
 
-from sqlalchemy import exists, select
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from shelter.extensions import db
@@ -68,3 +71,38 @@ def night_at(place_id: int, day) -> Night | None:
 
 def places_by_name() -> list[Place]:
     return list(db.session.scalars(select(Place).order_by(Place.active.desc(), Place.name)))
+
+
+@dataclass
+class Neighbours:
+    """The nights just before and after one, in calendar order (any place)."""
+
+    previous_id: int | None
+    previous_date: date | None
+    next_id: int | None
+    next_date: date | None
+
+
+def neighbours(night: Night) -> Neighbours:
+    """Return the previous and next nights of ``night``, in one query."""
+    before = or_(
+        Night.date < night.date, and_(Night.date == night.date, Night.place_id < night.place_id)
+    )
+    after = or_(
+        Night.date > night.date, and_(Night.date == night.date, Night.place_id > night.place_id)
+    )
+    backwards = (Night.date.desc(), Night.place_id.desc())
+    forwards = (Night.date, Night.place_id)
+
+    def first(column, condition, order):
+        return select(column).where(condition).order_by(*order).limit(1).scalar_subquery()
+
+    row = db.session.execute(
+        select(
+            first(Night.id, before, backwards),
+            first(Night.date, before, backwards),
+            first(Night.id, after, forwards),
+            first(Night.date, after, forwards),
+        )
+    ).one()
+    return Neighbours(*row)

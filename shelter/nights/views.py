@@ -77,7 +77,11 @@ def night(night_id: int):
 
 def _render_night(night: Night, status: int = 200, **forms):
     """Render the night page; coordinators get the stays and the forms to change them."""
-    context = {"night": night, "actions": available_actions(current_user, night.shifts)}
+    context = {
+        "night": night,
+        "neighbours": queries.neighbours(night),
+        "actions": available_actions(current_user, night.shifts),
+    }
     if current_user.is_coordinator:
         context["stays"] = queries.stays_on(night)
         context["stay_form"] = forms.get("stay_form") or StayForm(

@@ -6,10 +6,12 @@ from flask import current_app, g
 from sqlalchemy import select
 
 from shelter.extensions import db
+from shelter.i18n import french_typography
 from shelter.markup import render_markdown
 from shelter.models import SiteSetting
 
-DEFAULT_PRESENTATION = """\
+# Written in French (the collective's language), with its typography.
+DEFAULT_PRESENTATION = french_typography("""\
 Nous sommes un collectif de citoyennes et de citoyens de Liège. Depuis plusieurs hivers, nous \
 ouvrons une maison pour que des personnes exilées, souvent sans papiers, aient un lit, un repas \
 chaud et un peu de calme pour la nuit.
@@ -19,15 +21,15 @@ ferme la maison le matin après le petit-déjeuner. Pas besoin d'expérience, ju
 et de bonne humeur.
 
 Nous défendons aussi, dans la rue et ailleurs, un accueil digne pour toutes et tous.
-"""
+""")
 
-DEFAULT_DONATION_TEXT = """\
+DEFAULT_DONATION_TEXT = french_typography("""\
 Le collectif ne reçoit aucun subside : chaque repas, chaque sac de couchage, chaque facture de \
 chauffage est payé grâce à vos dons. Même 5 euros par mois, ça change tout.
 
 Tu peux faire un virement (ponctuel ou permanent) sur notre compte, ou déposer du matériel lors \
 d'une soirée de soutien.
-"""
+""")
 
 
 # Settings written in Markdown: each gets a ``<name>_html`` rendered when it is saved.

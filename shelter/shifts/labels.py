@@ -29,7 +29,8 @@ def gaps_summary(groups, link: str) -> str:
         lines.append(night_label(group.night))
         for shift in group.shifts:
             people = ngettext("%(num)d personne", "%(num)d personnes", shift.missing)
-            lines.append(f"- {shift.name} {shift_hours(shift)} : {people}")
+            label = f"{shift.name} {shift_hours(shift)}"
+            lines.append("- " + _("%(label)s : %(value)s", label=label, value=people))
     lines.append("")
     lines.append(_("Pour t'inscrire : %(link)s", link=link))
     return "\n".join(lines)

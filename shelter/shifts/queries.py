@@ -34,23 +34,29 @@ def shift_types() -> list[ShiftType]:
     return list(db.session.scalars(select(ShiftType).order_by(ShiftType.position, ShiftType.id)))
 
 
+def gaps_between(now: datetime, until: datetime) -> list[Shift]:
+    """Return the uncovered shifts starting after ``now`` until ``until``, soonest first."""
+    return list(
+        db.session.scalars(
+            select(Shift)
+            .join(Night, Shift.night_id == Night.id)
+            .options(joinedload(Shift.night).joinedload(Night.place))
+            .where(
+                Shift.status == NightStatus.PLANNED,
+                Night.status == NightStatus.PLANNED,
+                Shift.signup_count < Shift.min_volunteers,
+                Shift.starts_at > now,
+                Shift.starts_at <= until,
+            )
+            .order_by(Shift.starts_at, Shift.id)
+        )
+    )
+
+
 def missing(now: datetime | None = None) -> list[NightGaps]:
     """Return the uncovered shifts of the coming weeks, soonest first, grouped by night."""
     now = now or utcnow()
-    until = now + timedelta(days=current_app.config["MISSING_WINDOW_DAYS"])
-    shifts = db.session.scalars(
-        select(Shift)
-        .join(Night, Shift.night_id == Night.id)
-        .options(joinedload(Shift.night).joinedload(Night.place))
-        .where(
-            Shift.status == NightStatus.PLANNED,
-            Night.status == NightStatus.PLANNED,
-            Shift.signup_count < Shift.min_volunteers,
-            Shift.starts_at > now,
-            Shift.starts_at <= until,
-        )
-        .order_by(Shift.starts_at, Shift.id)
-    ).all()
+    shifts = gaps_between(now, now + timedelta(days=current_app.config["MISSING_WINDOW_DAYS"]))
     groups: dict[int, NightGaps] = {}
     for shift in shifts:
         groups.setdefault(shift.night_id, NightGaps(shift.night)).shifts.append(shift)

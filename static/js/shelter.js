@@ -5,6 +5,34 @@
   // Buttons that need this script (class "js-only") stay hidden without it.
   document.documentElement.classList.add("js");
 
+  // After a failed submit, put the error summary at the top of the screen and focus it, so
+  // that it is read out. Without JavaScript, its ``autofocus`` brings it into the screen.
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) {
+      summary.focus({ preventScroll: true });
+      summary.scrollIntoView({ block: "start" });
+    }
+  });
+
+  // The header menu: Escape or a click elsewhere closes it.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") {
+      return;
+    }
+    document.querySelectorAll("details.menu[open]").forEach(function (menu) {
+      menu.removeAttribute("open");
+      menu.querySelector("summary").focus();
+    });
+  });
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details.menu[open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) {
+        menu.removeAttribute("open");
+      }
+    });
+  });
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     var question = form.getAttribute("data-confirm");

@@ -1,12 +1,21 @@
-"""Browser journeys: the real app under gunicorn, driven by Debian's Chromium through Playwright."""
+"""Browser journeys: the real app under gunicorn, driven by Debian's Chromium through Playwright.
+
+Every page a journey looks at is checked with axe-core (npm package, installed by ``npm ci``
+from ``package.json``) against WCAG 2.2 AA.
+"""
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
+from shelter import ROOT
+
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parent / "artifacts"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
 
@@ -20,6 +29,16 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not 
 
 from tests.factories import DEFAULT_PASSWORD  # noqa: E402
 from tests.live import gunicorn_server  # noqa: E402
+
+
+def axe_script() -> Path:
+    """Return axe-core's script, installing it from package.json when it is not there yet."""
+    if not AXE.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.fail("axe-core is missing and npm is not installed (apt-get install npm)")
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=ROOT, check=True)
+    return AXE
 
 
 @pytest.fixture(scope="session")
@@ -67,9 +86,11 @@ class Journey:
     def __init__(self, browser, base_url: str, viewport: dict, name: str) -> None:
         self.base_url = base_url
         self.name = name
+        self.viewport = viewport
         self.context = browser.new_context(
             viewport=viewport, locale="fr-BE", permissions=["clipboard-read", "clipboard-write"]
         )
+        self.context.add_init_script(path=str(axe_script()))
         self.page = self.context.new_page()
         self.problems: list[str] = []
         self.page.on(
@@ -101,18 +122,40 @@ class Journey:
         self.page.get_by_label("Adresse email").fill(user.email)
         self.page.get_by_label("Mot de passe").fill(password)
         self.page.get_by_role("button", name="Se connecter").click()
-        self.page.wait_for_url("**/calendrier/")
+        self.page.wait_for_url("**/mon-espace")
 
-    def screenshot(self, step: str) -> Path:
-        """Save the whole page as a person sees it, after checking it fits the screen's width."""
+    def open_menu(self) -> None:
+        """Open the members' header menu, where all but the most used pages sit."""
+        menu = self.page.locator("header details.menu")
+        if menu.get_attribute("open") is None:
+            menu.locator("summary").click()
+
+    def screenshot(self, step: str, folder: Path = ARTIFACTS, audit: bool = True) -> Path:
+        """Save the whole page as a person sees it, after checking its width and accessibility."""
         overflow = self.page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, f"{step}: the page is {overflow}px wider than the screen"
-        ARTIFACTS.mkdir(exist_ok=True)
-        path = ARTIFACTS / f"{self.name}-{step}.png"
+        if audit:
+            self.check_accessibility(step)
+        folder.mkdir(exist_ok=True)
+        path = folder / f"{self.name}-{step}.png"
         self.page.screenshot(path=str(path), full_page=True)
         return path
+
+    def check_accessibility(self, step: str) -> None:
+        """Fail on any WCAG 2.2 AA violation axe-core finds in the page as it is now."""
+        # Styles first: an unstyled page fails the target-size rule on every link.
+        self.page.wait_for_load_state("load")
+        result = self.page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+        )
+        problems = [
+            f"{violation['id']} ({violation['impact']}): {violation['help']} at "
+            + ", ".join(str(node["target"]) for node in violation["nodes"][:5])
+            for violation in result["violations"]
+        ]
+        assert problems == [], f"{step} ({self.page.url}): {problems}"
 
     def close(self) -> None:
         self.context.close()

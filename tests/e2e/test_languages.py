@@ -28,8 +28,9 @@ def test_logging_in_keeps_the_chosen_language(journey, volunteer):
     page.get_by_label("Email address").fill(volunteer.email)
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/calendrier/")
+    page.wait_for_url("**/mon-espace")
     assert page.locator("html").get_attribute("lang") == "en"
+    page.locator("summary", has_text="Menu").click()
     page.get_by_role("link", name="Profile").click()
     assert page.get_by_role("heading", name="My profile").is_visible()
     journey.screenshot("profile")

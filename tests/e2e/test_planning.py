@@ -24,6 +24,8 @@ def test_planning_a_week_and_recording_a_stay(journey, coordinator):
     page = journey.page
     journey.log_in(coordinator)
 
+    page.locator("summary", has_text="Menu").click()
+    page.get_by_role("link", name="Coordination").click()
     page.get_by_role("link", name="Planifier des nuits").click()
     expect(page.get_by_role("heading", name="Planifier des nuits")).to_be_visible()
     expect(page.get_by_label("Lieu")).to_have_value(str(place.id))
@@ -40,6 +42,7 @@ def test_planning_a_week_and_recording_a_stay(journey, coordinator):
     first_cell.get_by_role("link").click()
     night_title = format_date(first, "EEEE d MMMM yyyy", locale="fr")
     expect(page.get_by_role("heading", name=f"Nuit du {night_title}")).to_be_visible()
+    page.get_by_text("Ajouter un séjour").click()  # the form is folded until needed
     page.get_by_label("Prénom ou pseudonyme").fill("Amina")
     page.get_by_label("Nombre de places").fill("1")
     expect(page.get_by_label("Arrivée (soir)")).to_have_value(first.isoformat())
@@ -52,7 +55,9 @@ def test_planning_a_week_and_recording_a_stay(journey, coordinator):
     expect(page.locator(".stays").get_by_text("Amina")).to_be_visible()
     journey.screenshot("night-with-stay")
 
-    page.get_by_role("link", name="← Calendrier").click()
+    page.get_by_role("navigation", name="Nuits voisines").get_by_role(
+        "link", name="Calendrier"
+    ).click()
     expect(day_cell(page, first)).to_contain_text("1/10 places")
     if last.month == first.month:
         expect(day_cell(page, last)).to_contain_text("0/10 places")

@@ -94,6 +94,8 @@ def test_a_coordinator_reads_the_report(journey, coordinator):
     page = journey.page
     journey.log_in(coordinator)
 
+    journey.open_menu()
+    page.get_by_role("link", name="Coordination").click()
     page.get_by_role("link", name="Bilan").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bilan de l'activité")
     charts = page.locator("svg.bar-chart")

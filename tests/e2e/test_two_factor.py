@@ -49,6 +49,7 @@ def test_registering_a_passkey_and_signing_in_with_it(phone_journey, volunteer):
     add_virtual_authenticator(journey)
     journey.log_in(volunteer)
 
+    journey.open_menu()
     page.get_by_role("link", name="Profil").click()
     page.get_by_role("link", name="Gérer ma deuxième étape").click()
     expect(page.get_by_role("heading", name="Connexion en deux étapes", level=1)).to_be_visible()
@@ -68,21 +69,24 @@ def test_registering_a_passkey_and_signing_in_with_it(phone_journey, volunteer):
     expect(passkeys).to_contain_text("jamais utilisée")
     journey.screenshot("passkey-listed")
 
+    journey.open_menu()
     page.get_by_role("button", name="Se déconnecter").click()
     page.wait_for_url("**/connexion")
     journey.screenshot("login-with-passkey")
     page.get_by_role("button", name="Utiliser une clé d'accès").click()
-    page.wait_for_url("**/calendrier/")
+    page.wait_for_url("**/mon-espace")
+    journey.open_menu()
     page.get_by_role("link", name="Profil").click()
     page.get_by_role("link", name="Gérer ma deuxième étape").click()
     expect(page.locator("#passkeys")).to_contain_text("utilisée le")
 
     # With a passkey, the password is followed by the passkey as second step.
+    journey.open_menu()
     page.get_by_role("button", name="Se déconnecter").click()
     give_password(journey, volunteer)
     journey.screenshot("second-step-passkey")
     page.get_by_role("button", name="Utiliser ma clé d'accès").click()
-    page.wait_for_url("**/calendrier/")
+    page.wait_for_url("**/mon-espace")
 
 
 def test_setting_up_an_app_then_signing_in_with_a_code(journey, coordinator):
@@ -103,6 +107,7 @@ def test_setting_up_an_app_then_signing_in_with_a_code(journey, coordinator):
     page.get_by_role("link", name="J'ai noté mes codes").click()
     expect(page.locator("#application")).to_contain_text("Activée")
 
+    journey.open_menu()
     page.get_by_role("button", name="Se déconnecter").click()
     give_password(journey, coordinator)
     page.get_by_label("Code").fill("000000")
@@ -116,7 +121,7 @@ def test_setting_up_an_app_then_signing_in_with_a_code(journey, coordinator):
     step = totp.step_at()
     page.get_by_label("Code").fill(totp.code_at(key, step + 1))
     page.get_by_role("button", name="Valider").click()
-    page.wait_for_url("**/calendrier/")
+    page.wait_for_url("**/mon-espace")
 
 
 def test_a_coordinator_signs_in_with_an_authenticator_code(phone_journey, coordinator):
@@ -127,5 +132,6 @@ def test_a_coordinator_signs_in_with_an_authenticator_code(phone_journey, coordi
     phone_journey.screenshot("second-step")
     page.get_by_label("Code").fill(totp.current_code(key))
     page.get_by_role("button", name="Valider").click()
-    page.wait_for_url("**/calendrier/")
-    expect(page.get_by_role("link", name="Comptes")).to_be_visible()
+    page.wait_for_url("**/mon-espace")
+    phone_journey.open_menu()
+    expect(page.get_by_role("link", name="Coordination")).to_be_visible()

@@ -18,7 +18,7 @@ def test_signing_up_for_a_gap_and_copying_the_feed_url(phone_journey, volunteer)
     page = journey.page
     journey.log_in(volunteer)
 
-    page.get_by_role("link", name="Ce qui manque").click()
+    page.get_by_role("banner").get_by_role("link", name="Ce qui manque").click()
     expect(page.get_by_role("heading", name="Ce qui manque", level=1)).to_be_visible()
     meal = page.get_by_role("listitem").filter(has=page.get_by_text("Repas", exact=True))
     expect(meal).to_contain_text("Manque 2 personnes")
@@ -35,6 +35,7 @@ def test_signing_up_for_a_gap_and_copying_the_feed_url(phone_journey, volunteer)
     expect(shift).to_contain_text("Manque 1 personne")
     journey.screenshot("my-shifts")
 
+    page.locator("summary", has_text="Menu").click()
     page.get_by_role("link", name="Mon agenda").click()
     page.get_by_role("button", name="Créer mon lien").click()
     feed_url = page.get_by_label("Adresse de l'agenda")
