@@ -23,6 +23,7 @@ class IssueForm(FlaskForm):
         _l("Texte (Markdown)"),
         filters=[unix_newlines],
         validators=[DataRequired(message=_l("Écris le texte de la newsletter.")), too_long(50000)],
+        render_kw={"rows": 16},
     )
 
 
