@@ -13,3 +13,5 @@ accesslog = os.environ.get("SHELTER_ACCESS_LOG", "-")
 # The request line is logged without its query string: feed tokens travel there.
 access_log_format = '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms'
 logger_class = "shelter.serving.AccessLogger"
+# Logs and every other file the server creates are readable by its user only.
+umask = 0o077

@@ -35,6 +35,7 @@ from bench.harness import (
 from bench.web import Client, csrf_token_in, serve
 from shelter.extensions import db
 from shelter.models import SignUp, User
+from shelter.security import start_session_clock
 
 
 @dataclass
@@ -114,6 +115,7 @@ def logged_in(app: Flask, email: str) -> FlaskClient:
         with client.session_transaction() as session:
             session["_user_id"] = user.get_id()
             session["_fresh"] = True
+            start_session_clock(session)
     return client
 
 

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application: config layers, extensions, blueprints and commands."""
-    from shelter import cli, database, errors, i18n, mail, navigation, security, serving
+    from shelter import cli, database, errors, i18n, mail, navigation, security, serving, throttle
     from shelter.auth import policy
     from shelter.configure import instance_path_for, load_config
     from shelter.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -24,6 +24,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     load_config(app, config)
+    app.url_map.converters["int"] = security.IdConverter
 
     db.init_app(app)
     database.init_app(app)
@@ -35,6 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     policy.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    throttle.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
     navigation.init_app(app)
@@ -43,6 +45,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     mail.init_app(app)
     serving.init_app(app)
     _register_blueprints(app)
+    serving.mask_token_routes(app)
     return app
 
 

@@ -26,17 +26,31 @@ class BackupError(Exception):
 
 
 def backup(url: URL, target: Path, passphrase: str | None = None) -> None:
-    """Copy the database at ``url`` to ``target`` while the app may be running."""
+    """Copy the database at ``url`` to ``target`` while the app may be running.
+
+    The file is readable by its owner only; with a passphrase the plain copy is made in a
+    private temporary folder and only the encrypted one reaches ``target``.
+    """
     if target.exists():
         raise BackupError(f"{target} already exists; choose a new file name.")
-    if url.get_backend_name() == "sqlite":
-        _backup_sqlite(Path(url.database), target)
-    elif url.get_backend_name() == "postgresql":
-        _backup_postgres(url, target)
-    else:
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
         raise BackupError(f"Backups of {url.get_backend_name()} databases are not supported.")
+    with tempfile.TemporaryDirectory() as folder:
+        plain = Path(folder) / "backup"
+        if url.get_backend_name() == "sqlite":
+            _backup_sqlite(Path(url.database), plain)
+        else:
+            _backup_postgres(url, plain)
+        content = plain.read_bytes()
     if passphrase:
-        encrypt_file(target, passphrase)
+        content = encrypt_bytes(content, passphrase)
+    _write_private(target, content)
+
+
+def _write_private(target: Path, content: bytes) -> None:
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(content)
 
 
 def _backup_sqlite(source_path: Path, target: Path) -> None:
@@ -79,11 +93,11 @@ def _key(passphrase: str, salt: bytes) -> bytes:
     return Scrypt(salt=salt, length=32, n=2**15, r=8, p=1).derive(passphrase.encode())
 
 
-def encrypt_file(path: Path, passphrase: str) -> None:
-    """Encrypt ``path`` in place (AES-256-GCM, key derived from the passphrase with scrypt)."""
+def encrypt_bytes(content: bytes, passphrase: str) -> bytes:
+    """Encrypt ``content`` (AES-256-GCM, key derived from the passphrase with scrypt)."""
     salt, nonce = os.urandom(SALT_BYTES), os.urandom(NONCE_BYTES)
-    sealed = AESGCM(_key(passphrase, salt)).encrypt(nonce, path.read_bytes(), MAGIC)
-    path.write_bytes(MAGIC + salt + nonce + sealed)
+    sealed = AESGCM(_key(passphrase, salt)).encrypt(nonce, content, MAGIC)
+    return MAGIC + salt + nonce + sealed
 
 
 def is_encrypted(path: Path) -> bool:

@@ -15,7 +15,9 @@ SESSION_COOKIE_NAME = "shelter_session"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = True
+# A session ends 14 days after signing in, or after 72 hours without a request.
 PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+SESSION_IDLE_HOURS = 72
 WTF_CSRF_TIME_LIMIT = None
 
 BABEL_DEFAULT_LOCALE = "fr"
@@ -28,6 +30,8 @@ RATELIMIT_ENABLED = True
 RATELIMIT_HEADERS_ENABLED = False
 LOGIN_LIMIT_PER_IP = "20 per 10 minutes"
 LOGIN_LIMIT_PER_ACCOUNT = "5 per 10 minutes"
+# A browser its owner signed in from is counted on its own (see shelter/throttle.py).
+LOGIN_LIMIT_PER_DEVICE = "10 per 10 minutes"
 RESET_LIMIT_PER_IP = "5 per 10 minutes"
 # Per feed link: calendar apps poll every few minutes at most.
 FEED_LIMIT_PER_TOKEN = "10 per minute;200 per hour"  # noqa: S105 (a rate, not a secret)
@@ -53,11 +57,19 @@ MAIL_RETRY_SECONDS = 60
 MAIL_RETRY_MAX_SECONDS = 3600
 MAIL_KEEP_SENT_DAYS = 30
 
-# Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+# Number of reverse proxies in front of the app whose X-Forwarded-For and -Proto are trusted.
 PROXY_HOPS = 0
+# X-Forwarded-Host and -Prefix let a client choose the links' host: trusted only when set.
+PROXY_TRUST_HOST = False
+PROXY_TRUST_PREFIX = False
+# Strict-Transport-Security (sent on HTTPS requests) also covers the subdomains when set.
+HSTS_INCLUDE_SUBDOMAINS = False
 
-# The address emails and feeds link to; defaults to the request's host.
+# The address emails and feeds link to; required in production, where requests for any other
+# host are refused (TRUSTED_HOSTS, derived from it unless set). In development links follow
+# the request's host when it is empty.
 BASE_URL = ""
+TRUSTED_HOSTS = None
 COLLECTIVE_NAME = "Shelter Liège"
 
 # Volunteer shifts.

@@ -5,8 +5,10 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
+from limits import parse_many
 
 ENV_PREFIX = "SHELTER_"
 # Variables that steer the test suite or the app's location, not the app's settings.
@@ -53,7 +55,10 @@ def settings_from_environment(defaults: Mapping[str, Any], environ: Mapping[str,
         if isinstance(default, bool) or key == "SESSION_COOKIE_SECURE":
             settings[key] = raw.strip().lower() in TRUE_WORDS
         elif isinstance(default, int):
-            settings[key] = int(raw)
+            try:
+                settings[key] = int(raw)
+            except ValueError:
+                raise ConfigurationError(f"{name} must be a whole number (got {raw!r})") from None
         else:
             settings[key] = raw
     return settings
@@ -61,7 +66,13 @@ def settings_from_environment(defaults: Mapping[str, Any], environ: Mapping[str,
 
 def _derive(app: Flask) -> None:
     config = app.config
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _check_settings(config)
+    # The instance folder holds guest data (the database, outbox emails): owner-only, and so is
+    # every file the process creates (databases, logs, backups).
+    os.umask(0o077)
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    instance.chmod(0o700)
     config["SQLALCHEMY_DATABASE_URI"] = database_uri(config["DATABASE_URL"], app.instance_path)
     # A database error's message would otherwise list the statement's values (a guest's alias
     # and note) and end up in the logs with the traceback.
@@ -77,6 +88,75 @@ def _derive(app: Flask) -> None:
         config["REQUIRE_2FA_FOR_COORDINATORS"], default=config["ENV"] == "production"
     )
     _check_secret_key(app)
+    if config["ENV"] == "production":
+        _derive_trusted_hosts(config)
+        if config["SESSION_COOKIE_SECURE"] and not config["SESSION_COOKIE_NAME"].startswith("__"):
+            # Secure, for this host only and the whole site: no subdomain can plant or read it.
+            config["SESSION_COOKIE_NAME"] = "__Host-" + config["SESSION_COOKIE_NAME"]
+
+
+def _derive_trusted_hosts(config) -> None:
+    # Links in emails and feeds come from BASE_URL alone, and a request naming another host
+    # (a forged Host header) is refused with a 400.
+    base_url = urlsplit(config["BASE_URL"])
+    if base_url.scheme not in ("http", "https") or not base_url.hostname:
+        raise ConfigurationError(
+            "BASE_URL is required in production: set SHELTER_BASE_URL to the public address, "
+            "e.g. https://shelter.example.org"
+        )
+    if config["TRUSTED_HOSTS"] is None:
+        config["TRUSTED_HOSTS"] = [base_url.hostname]
+
+
+# Settings that must be whole numbers of at least this value.
+MINIMUMS = {
+    "GUEST_RETENTION_DAYS": 0,
+    "INVITATION_VALID_DAYS": 1,
+    "RESET_VALID_HOURS": 1,
+    "MIN_PASSWORD_LENGTH": 8,
+    "SESSION_IDLE_HOURS": 1,
+    "PROXY_HOPS": 0,
+    "MAIL_PORT": 1,
+    "MAIL_TIMEOUT": 1,
+    "WITHDRAW_CUTOFF_HOURS": 0,
+    "REMINDER_HOURS": 1,
+    "HELP_CALL_INTERVAL_HOURS": 0,
+    "NOT_READY_WARNING_HOURS": 1,
+    "MISSING_WINDOW_DAYS": 1,
+    "MAX_CONTENT_LENGTH": 1024,
+    "NEWSLETTER_CONFIRM_VALID_DAYS": 1,
+    "NEWS_PER_PAGE": 1,
+    "SQLITE_BUSY_TIMEOUT_MS": 0,
+}
+RATE_SETTINGS = (
+    "LOGIN_LIMIT_PER_IP",
+    "LOGIN_LIMIT_PER_ACCOUNT",
+    "LOGIN_LIMIT_PER_DEVICE",
+    "RESET_LIMIT_PER_IP",
+    "FEED_LIMIT_PER_TOKEN",
+    "PUBLIC_FORM_LIMIT_PER_IP",
+    "NEWSLETTER_LIMIT_PER_ADDRESS",
+)
+
+
+def _check_settings(config) -> None:
+    """Refuse, at start, a setting the app cannot run safely with (a negative retention...)."""
+    problems = []
+    for name, minimum in MINIMUMS.items():
+        value = config.get(name)
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            problems.append(f"{name} must be a whole number of at least {minimum} (got {value!r})")
+    for name in RATE_SETTINGS:
+        try:
+            parse_many(str(config.get(name)))
+        except ValueError:
+            problems.append(f"{name} must read like '5 per 10 minutes' (got {config.get(name)!r})")
+    if config["ENV"] not in ("development", "production"):
+        problems.append(f"ENV must be development or production (got {config['ENV']!r})")
+    if problems:
+        raise ConfigurationError(
+            "Settings to fix (SHELTER_<NAME> or instance/config.py): " + "; ".join(problems)
+        )
 
 
 def _flag(value: Any, default: bool) -> bool:

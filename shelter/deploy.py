@@ -1,17 +1,22 @@
 """Production readiness checks, printed by ``flask --app shelter check-deploy``."""
 
+import stat
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from shelter.demo import DEMO_ACCOUNTS
 from shelter.extensions import db
 from shelter.mail.commands import FAILING_TOO_LONG
 from shelter.mail.delivery import failing_since
+from shelter.models import User
+from shelter.security import hsts_header
 
 CRON_LINES = (
     "* * * * *     flask --app shelter send-mail",
@@ -62,6 +67,11 @@ def deployment_checks(app: Flask) -> list[Check]:
             config["BASE_URL"].startswith("https://"),
             f"SHELTER_BASE_URL={config['BASE_URL'] or '(unset)'}",
         ),
+        _trusted_hosts_check(config),
+        *_proxy_checks(config),
+        _hsts_check(app),
+        _instance_permissions_check(Path(app.instance_path)),
+        _demo_accounts_check(app),
         *_second_factor_checks(app),
         Check(
             "shared rate limits",
@@ -133,6 +143,94 @@ def _database_checks(app: Flask) -> list[Check]:
         ),
         *([_mail_queue_check()] if current == heads else []),
     ]
+
+
+def _trusted_hosts_check(config) -> Check:
+    hosts = config["TRUSTED_HOSTS"] or []
+    base_host = urlsplit(config["BASE_URL"]).hostname
+    return Check(
+        "host allow-list",
+        bool(hosts) and base_host in hosts,
+        f"TRUSTED_HOSTS={', '.join(hosts) or '(none: any Host header is served)'}",
+    )
+
+
+def _proxy_checks(config) -> list[Check]:
+    hops = config["PROXY_HOPS"]
+    trusted = [name for name in ("PROXY_TRUST_HOST", "PROXY_TRUST_PREFIX") if config[name]]
+    return [
+        Check(
+            "proxy headers",
+            not trusted,
+            f"PROXY_HOPS={hops}; X-Forwarded-Host/-Prefix "
+            + (
+                f"trusted by {', '.join(trusted)}: clients could choose links"
+                if trusted
+                else "ignored"
+            ),
+        ),
+        Check(
+            "behind a proxy",
+            hops >= 1,
+            f"PROXY_HOPS={hops}"
+            + (
+                ""
+                if hops
+                else " — behind nginx set SHELTER_PROXY_HOPS=1, or client addresses "
+                "and HTTPS are unknown (throttling, HSTS)"
+            ),
+            blocking=False,
+        ),
+    ]
+
+
+def _hsts_check(app: Flask) -> Check:
+    https = app.config["BASE_URL"].startswith("https://")
+    return Check(
+        "HSTS",
+        https and app.config["PROXY_HOPS"] >= 1,
+        f"Strict-Transport-Security: {hsts_header(app)} on HTTPS requests"
+        + (
+            ""
+            if app.config["HSTS_INCLUDE_SUBDOMAINS"]
+            else " (SHELTER_HSTS_INCLUDE_SUBDOMAINS=true to cover subdomains)"
+        ),
+        blocking=False,
+    )
+
+
+def _instance_permissions_check(instance: Path) -> Check:
+    exposed = [
+        path
+        for path in (instance, *instance.rglob("*"))
+        if stat.S_IMODE(path.stat().st_mode) & 0o077
+    ]
+    detail = (
+        f"{instance} and its files are the owner's alone"
+        if not exposed
+        else f"readable by others: {', '.join(str(path) for path in exposed[:5])} — "
+        f"run: chmod -R go-rwx {instance}"
+    )
+    return Check("instance permissions", not exposed, detail)
+
+
+def _demo_accounts_check(app: Flask) -> Check:
+    emails = [account.email for account in DEMO_ACCOUNTS]
+    query = select(User.email).where(User.email.in_(emails), User.active.is_(True))
+    try:
+        with db.engine.connect() as connection:
+            found = connection.scalars(query).all()
+    except SQLAlchemyError:
+        return Check("demo accounts", False, "cannot be checked: the database is not ready")
+    return Check(
+        "demo accounts",
+        not found,
+        "none"
+        if not found
+        else f"active with a published password: {', '.join(found)} — "
+        "deactivate them or use a fresh database",
+        blocking=app.config["ENV"] == "production",
+    )
 
 
 def _mail_queue_check() -> Check:

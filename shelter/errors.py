@@ -2,7 +2,7 @@
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from shelter.extensions import db
 from shelter.i18n import lazy_gettext as _l
@@ -13,6 +13,10 @@ MESSAGES = {
     404: (_l("Page introuvable"), _l("Cette page n'existe pas ou plus.")),
     405: (_l("Méthode non permise"), _l("Cette adresse ne s'utilise pas ainsi.")),
     413: (_l("Envoi trop volumineux"), _l("Ce que tu as envoyé est trop long.")),
+    415: (
+        _l("Format non accepté"),
+        _l("Envoie ce formulaire depuis la page du site : ce format n'est pas accepté."),
+    ),
     429: (
         _l("Trop de tentatives"),
         _l("Trop de tentatives en peu de temps. Réessaie dans quelques minutes."),
@@ -40,6 +44,11 @@ def init_app(app: Flask) -> None:
         return render_error(
             400, _l("Le formulaire a expiré ou a déjà été envoyé. Recharge la page et réessaie.")
         )
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error):
+        # A request for a host other than BASE_URL's: no page can link anywhere from there.
+        return "Unknown host.\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -1,5 +1,7 @@
 """Form pieces shared by every blueprint."""
 
+import re
+
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, ValidationError
 
@@ -8,6 +10,25 @@ from shelter.i18n import lazy_gettext as _l
 # The years the app handles: a date outside them is a typo, and near the ends of the
 # datetime range it would overflow when shifts, feeds or time zones are computed.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+# Invisible characters that break emails, feeds and pages: C0 and C1 controls, DEL, the Unicode
+# line and paragraph separators and the bidirectional overrides that disguise text.
+_INVISIBLE = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+NOT_ONE_LINE = re.compile(f"[{_INVISIBLE}\t\n\r]")
+NOT_PLAIN_TEXT = re.compile(f"[{_INVISIBLE}]")
+
+
+def single_line(form, field) -> None:
+    """Refuse line breaks and control characters in a one-line field (names, titles, subjects)."""
+    if isinstance(field.data, str) and NOT_ONE_LINE.search(field.data):
+        raise ValidationError(_l("Une seule ligne, sans caractères invisibles."))
+
+
+def no_control_characters(form, field) -> None:
+    """Refuse control characters in a text of several lines (line breaks and tabs are fine)."""
+    if isinstance(field.data, str) and NOT_PLAIN_TEXT.search(field.data):
+        raise ValidationError(_l("Ce texte contient des caractères invisibles : retire-les."))
 
 
 def strip(value: str | None) -> str:

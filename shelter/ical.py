@@ -13,6 +13,8 @@ from functools import lru_cache
 from icalendar import Calendar, Event, Timezone
 from icalendar.prop import vDuration
 
+from shelter.text import feed_text
+
 TZID = "Europe/Brussels"
 REFRESH_INTERVAL = timedelta(hours=1)
 PRODID = "-//Shelter//Shelter calendar feeds//FR"
@@ -55,6 +57,7 @@ def new_calendar(name: str, first_day: date, last_day: date, description: str = 
     calendar.add("PRODID", PRODID)
     calendar.add("CALSCALE", "GREGORIAN")
     calendar.add("METHOD", "PUBLISH")
+    name, description = feed_text(name), feed_text(description)
     calendar.add("NAME", name)
     calendar.add("X-WR-CALNAME", name)
     if description:
@@ -76,13 +79,13 @@ def new_event(event: FeedEvent) -> Event:
     component.add("LAST-MODIFIED", event.changed_at)
     component.add("SEQUENCE", event.sequence)
     component.add("STATUS", "CANCELLED" if event.cancelled else "CONFIRMED")
-    component.add("SUMMARY", event.summary)
+    component.add("SUMMARY", feed_text(event.summary))
     component.add("DTSTART", event.starts_at)
     component.add("DTEND", event.ends_at)
     if event.description:
-        component.add("DESCRIPTION", event.description)
+        component.add("DESCRIPTION", feed_text(event.description))
     if event.location:
-        component.add("LOCATION", event.location)
+        component.add("LOCATION", feed_text(event.location))
     if event.url:
         component.add("URL", event.url)
     return component

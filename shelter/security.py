@@ -1,11 +1,13 @@
 """Access rules, security headers and safe redirects."""
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, MutableMapping
 from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, g, request, session
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 from shelter.extensions import db, login_manager
 from shelter.i18n import lazy_gettext as _l
@@ -31,6 +33,47 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+
+
+# Browsers send forms in these encodings; nothing else is read by the app.
+FORM_ENCODINGS = {"application/x-www-form-urlencoded", "multipart/form-data"}
+BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in URLs: a number outside the database's integers is a 404, not a crash."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
+# When the session's sign-in happened and when it was last used, in Unix seconds.
+SIGNED_IN_AT, SEEN_AT = "_signed_in_at", "_seen_at"
+# How often the last use is written back (each write sends a new cookie).
+SEEN_RESOLUTION_SECONDS = 60
+
+
+def start_session_clock(session_data: MutableMapping) -> None:
+    """Start the idle and absolute time limits of a session that just signed in."""
+    now = int(time.time())
+    session_data[SIGNED_IN_AT] = now
+    session_data[SEEN_AT] = now
+
+
+def _session_expired(now: int) -> bool:
+    signed_in_at, seen_at = session.get(SIGNED_IN_AT), session.get(SEEN_AT)
+    if not isinstance(signed_in_at, int) or not isinstance(seen_at, int):
+        return True
+    config = current_app.config
+    too_old = now - signed_in_at > config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+    return too_old or now - seen_at > config["SESSION_IDLE_HOURS"] * 3600
+
+
+def hsts_header(app: Flask) -> str:
+    """Return the Strict-Transport-Security value this configuration sends over HTTPS."""
+    subdomains = "; includeSubDomains" if app.config["HSTS_INCLUDE_SUBDOMAINS"] else ""
+    return f"max-age=31536000{subdomains}"
 
 
 def public(view: Callable) -> Callable:
@@ -79,6 +122,31 @@ def init_app(app: Flask) -> None:
     login_manager.user_loader(load_user)
 
     @app.before_request
+    def refuse_other_encodings():
+        # JSON would reach the forms as lists and dicts: only form encodings are read.
+        if request.method not in BODY_METHODS or request.mimetype in FORM_ENCODINGS:
+            return None
+        if request.mimetype or request.content_length:
+            abort(415)
+        return None
+
+    @app.before_request
+    def end_expired_sessions():
+        # The cookie's own signature age restarts whenever the session changes: the limits
+        # are counted from the sign-in (absolute) and from the last request (idle) instead.
+        if "_user_id" not in session:
+            return
+        now = int(time.time())
+        if _session_expired(now):
+            language = session.get("language")
+            session.clear()
+            if language:
+                session["language"] = language
+            g.pop("_login_user", None)
+        elif now - session[SEEN_AT] >= SEEN_RESOLUTION_SECONDS:
+            session[SEEN_AT] = now
+
+    @app.before_request
     def require_login():
         if is_public_endpoint(current_app, request.endpoint):
             return None
@@ -100,7 +168,7 @@ def init_app(app: Flask) -> None:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         if request.is_secure:
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+            response.headers.setdefault("Strict-Transport-Security", hsts_header(app))
         if "Cache-Control" not in response.headers and _has_logged_in_user():
             response.headers["Cache-Control"] = "no-store"
         return response

@@ -20,6 +20,7 @@ from sqlalchemy import text
 from shelter import ROOT, create_app
 from shelter.extensions import db
 from shelter.mail import stop_delivery
+from shelter.security import start_session_clock
 from tests.factories import make_user
 
 TRANSLATIONS = ROOT / "shelter" / "translations"
@@ -187,6 +188,7 @@ def login_as(client, user) -> None:
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
+        start_session_clock(session)
 
 
 @pytest.fixture

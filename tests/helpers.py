@@ -67,3 +67,9 @@ def freeze_feed_clock(monkeypatch, now) -> FeedClock:
     clock = FeedClock(now)
     monkeypatch.setattr(feed_views, "utcnow", lambda: clock.now)
     return clock
+
+
+def change_password(client, current: str, new: str, **kwargs):
+    """Post the profile's password form: the current password, then the new one twice."""
+    data = {"pw-current_password": current, "pw-password": new, "pw-confirm": new}
+    return client.post("/profil/mot-de-passe", data=data, **kwargs)

@@ -12,7 +12,7 @@ from shelter.mail import stop_delivery
 from shelter.models import AccountToken, User, utcnow
 from tests.conftest import free_port, login_as, smtp_server_on
 from tests.factories import DEFAULT_PASSWORD, make_user
-from tests.helpers import links_in, page, path_of, words
+from tests.helpers import change_password, links_in, page, path_of, words
 
 
 def log_in(client, email, password=DEFAULT_PASSWORD, **extra):
@@ -103,14 +103,7 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(app, client, vol
     log_in(client, "alex@example.org")
     other_device = app.test_client()
     log_in(other_device, "alex@example.org")
-    response = client.post(
-        "/profil/mot-de-passe",
-        data={
-            "pw-current_password": DEFAULT_PASSWORD,
-            "pw-password": "un tout nouveau mot de passe",
-            "pw-confirm": "un tout nouveau mot de passe",
-        },
-    )
+    response = change_password(client, DEFAULT_PASSWORD, "un tout nouveau mot de passe")
     assert response.status_code == 302
     assert client.get("/profil").status_code == 200
     assert other_device.get("/profil").status_code == 302
@@ -119,14 +112,7 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(app, client, vol
 
 def test_password_change_needs_the_current_password(client, volunteer):
     login_as(client, volunteer)
-    response = client.post(
-        "/profil/mot-de-passe",
-        data={
-            "pw-current_password": "pas le bon",
-            "pw-password": "un tout nouveau mot de passe",
-            "pw-confirm": "un tout nouveau mot de passe",
-        },
-    )
+    response = change_password(client, "pas le bon", "un tout nouveau mot de passe")
     assert response.status_code == 400
     assert "Le mot de passe actuel n'est pas le bon." in page(response)
     assert volunteer.check_password(DEFAULT_PASSWORD)
@@ -143,14 +129,7 @@ def test_password_change_needs_the_current_password(client, volunteer):
 )
 def test_password_rules(client, volunteer, password, message):
     login_as(client, volunteer)
-    response = client.post(
-        "/profil/mot-de-passe",
-        data={
-            "pw-current_password": DEFAULT_PASSWORD,
-            "pw-password": password,
-            "pw-confirm": password,
-        },
-    )
+    response = change_password(client, DEFAULT_PASSWORD, password)
     assert response.status_code == 400
     assert message in page(response)
 

@@ -63,5 +63,11 @@ def test_development_generates_and_keeps_a_key(tmp_path, monkeypatch):
 
 def test_production_accepts_a_long_key(tmp_path, monkeypatch):
     monkeypatch.setenv("SHELTER_ENV", "production")
-    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "s" * 48})
+    app = create_app(
+        {
+            "INSTANCE_PATH": str(tmp_path),
+            "SECRET_KEY": "s" * 48,
+            "BASE_URL": "https://shelter.example.org",
+        }
+    )
     assert app.config["SESSION_COOKIE_SECURE"] is True

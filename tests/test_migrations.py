@@ -15,7 +15,7 @@ from shelter import ROOT, create_app
 from shelter.configure import database_uri
 from shelter.extensions import db
 from shelter.models import AuditEntry, FeedToken, User, hash_token
-from tests.conftest import make_config
+from tests.conftest import login_as, make_config
 
 MIGRATIONS = ROOT / "migrations"
 
@@ -158,8 +158,7 @@ def test_old_audit_entries_and_feed_links_survive_the_upgrade(fresh_database_url
         assert (link.name, link.last_used_at) == ("", None)
         client = app.test_client()
         assert client.get(f"/agenda/personnel.ics?token={token}").status_code == 200
-        with client.session_transaction() as session:
-            session["_user_id"] = db.session.get(User, 1).get_id()
+        login_as(client, db.session.get(User, 1))
         journal = client.get("/gestion/journal").get_data(as_text=True)
         assert "Camille a planifié la" in journal and "capacité 10 places" in journal
         assert "Lien existant" in client.get("/mon-agenda").get_data(as_text=True)

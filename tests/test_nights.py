@@ -127,8 +127,10 @@ def test_coordinator_records_a_stay_and_sees_it_on_the_night_page(coordinator_cl
     assert "N'enregistre qu'un prénom ou un pseudonyme" in text
 
 
-def test_volunteer_sees_the_number_of_guests_and_needs_but_no_alias(volunteer_client):
-    night = make_night(DECEMBER)
+def test_volunteer_sees_the_number_of_guests_and_needs_but_no_alias(volunteer_client, volunteer):
+    night = make_night(DECEMBER, shift_types=[make_shift_type()])
+    # The needs are shown to the volunteers on duty that night.
+    make_signup(night.shifts[0], volunteer)
     make_stay(night, places=2, alias="Yonas", note="Parle tigrinya")
     make_stay(night, places=1, alias="Amina")
     response = volunteer_client.get(f"/nuits/{night.id}")

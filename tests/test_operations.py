@@ -77,7 +77,7 @@ def test_proxy_headers_are_trusted_only_when_configured(app, client, volunteer, 
 
 
 def test_proxy_fix_uses_forwarded_host_and_scheme(app_config, mailbox):
-    app_config.update(PROXY_HOPS=1, BASE_URL="")
+    app_config.update(PROXY_HOPS=1, PROXY_TRUST_HOST=True, BASE_URL="")
     app = create_app(app_config)
     with app.app_context():
         volunteer = make_user(email="proxied@example.org")
@@ -92,7 +92,7 @@ def test_proxy_fix_uses_forwarded_host_and_scheme(app_config, mailbox):
     assert link.startswith("https://shelter.example.org/mot-de-passe/")
 
 
-def test_log_paths_hide_tokens():
+def test_log_paths_hide_tokens(app):
     assert loggable_path("/agenda/personnel.ics?token=SECRET") == "/agenda/personnel.ics"
     assert loggable_path("/mot-de-passe/SECRET") == "/mot-de-passe/***"
     assert loggable_path("/invitation/SECRET?x=1") == "/invitation/***"
@@ -173,7 +173,7 @@ def test_sqlite_backup_under_concurrent_writes_restores_a_consistent_copy(tmp_pa
             time.sleep(0.01)
         backup_path = tmp_path / "backup.sqlite"
         with app.app_context():
-            result = run_cli(app, "backup", str(backup_path))
+            result = run_cli(app, "backup", "--unencrypted", str(backup_path))
         assert result.exit_code == 0, result.output
     finally:
         stop.set()
@@ -202,7 +202,7 @@ def test_encrypted_backup_round_trip_and_wrong_passphrase(tmp_path):
     backup_path = tmp_path / "backup.enc"
     with app.app_context():
         make_user(email="secret@example.org")
-        result = run_cli(app, "backup", "--encrypt", str(backup_path), input="phrase\nphrase\n")
+        result = run_cli(app, "backup", str(backup_path), input="phrase\nphrase\n")
         assert result.exit_code == 0, result.output
         db.engine.dispose()
     assert b"secret@example.org" not in backup_path.read_bytes()
@@ -232,7 +232,7 @@ def test_restore_refuses_a_database_with_data(app, tmp_path, volunteer):
 def test_backup_refuses_to_overwrite(app, tmp_path):
     existing = tmp_path / "exists.sqlite"
     existing.write_text("keep me")
-    result = run_cli(app, "backup", str(existing))
+    result = run_cli(app, "backup", "--unencrypted", str(existing))
     assert result.exit_code != 0
     assert existing.read_text() == "keep me"
 
@@ -245,7 +245,7 @@ def test_postgres_backup_and_restore(app, tmp_path, volunteer):
         pytest.skip("pg_dump is not installed")
     expected_email = volunteer.email
     backup_path = tmp_path / "backup.dump"
-    result = run_cli(app, "backup", str(backup_path))
+    result = run_cli(app, "backup", "--unencrypted", str(backup_path))
     assert result.exit_code == 0, result.output
 
     name = f"shelter_restore_{os.getpid()}"

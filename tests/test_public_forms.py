@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from shelter.extensions import db
+from shelter.markup import render_markdown
 from shelter.models import (
     AuditEntry,
     MaterialNeed,
@@ -20,7 +21,6 @@ from shelter.models import (
     VolunteerApplication,
     utcnow,
 )
-from shelter.public.markup import render_markdown
 from tests.conftest import Mailbox, login_as
 from tests.factories import make_application, make_post, make_public_event, make_user
 from tests.helpers import csrf_token, links_in, page, path_of

@@ -103,7 +103,13 @@ def test_the_policy_is_on_by_default_in_production_only(
     else:
         monkeypatch.setenv("SHELTER_REQUIRE_2FA_FOR_COORDINATORS", setting)
     app = create_app(
-        {"SECRET_KEY": "k" * 40, "INSTANCE_PATH": str(tmp_path), "DATABASE_URL": "sqlite://"}
+        {
+            "SECRET_KEY": "k" * 40,
+            "INSTANCE_PATH": str(tmp_path),
+            "DATABASE_URL": "sqlite://",
+            # Required in production, where links come from it alone.
+            "BASE_URL": "https://shelter.example.org",
+        }
     )
     assert app.config["REQUIRE_2FA_FOR_COORDINATORS"] is expected
 

@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-from shelter.forms import strip
+from shelter.forms import single_line, strip
 from shelter.i18n import LANGUAGE_NAMES
 from shelter.i18n import lazy_gettext as _l
 from shelter.passwords import password_problem
@@ -26,6 +26,7 @@ def name_field():
     return StringField(
         _l("Nom affiché"),
         validators=[
+            single_line,
             DataRequired(message=_l("Indique un nom.")),
             Length(max=80, message=_l("80 caractères au maximum.")),
         ],

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from flask import current_app, session
 from flask_login import login_user, logout_user
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from shelter.domain import DomainError
@@ -15,6 +15,7 @@ from shelter.i18n import lazy_gettext as _l
 from shelter.mail import queue_mail, render_mail
 from shelter.models import AccountToken, FeedKind, Role, TokenPurpose, User, hash_token, utcnow
 from shelter.models.audit import record
+from shelter.security import start_session_clock
 from shelter.urls import external_url
 
 # Compared against when the email is unknown, so that a login takes as long either way.
@@ -46,6 +47,7 @@ def log_in(user: User) -> None:
     chosen_language = session.get("language")
     session.clear()
     login_user(user)
+    start_session_clock(session)
     user.last_login_at = utcnow()
     if chosen_language in current_app.config["LANGUAGES"]:
         user.language = chosen_language
@@ -59,8 +61,22 @@ def log_out(user: User) -> None:
     session.clear()
 
 
+def revoke_links(user: User) -> None:
+    """Make every outstanding invitation or reset link of ``user`` unusable."""
+    db.session.execute(
+        update(AccountToken)
+        .where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
+
+
 def issue_token(user: User, purpose: TokenPurpose, lifetime: timedelta) -> str:
-    """Create a single-use link token for ``user`` and return it (only its hash is kept)."""
+    """Create a single-use link token for ``user`` and return it (only its hash is kept).
+
+    Only the newest link of an account works: sending one revokes the others.
+    """
+    revoke_links(user)
     token = secrets.token_urlsafe(32)
     db.session.add(
         AccountToken(
@@ -87,7 +103,7 @@ def usable_token(token: str, purpose: TokenPurpose) -> AccountToken | None:
 def set_password_from_token(account_token: AccountToken, password: str) -> User:
     """Use a link token once: set the password and end every existing session."""
     user = account_token.user
-    account_token.used_at = utcnow()
+    revoke_links(user)
     user.set_password(password)
     user.end_sessions()
     return user
@@ -140,6 +156,7 @@ def request_password_reset(email: str) -> None:
 def change_password(user: User, current_password: str, new_password: str) -> None:
     if not user.check_password(current_password):
         raise DomainError(_l("Le mot de passe actuel n'est pas le bon."))
+    revoke_links(user)
     user.set_password(new_password)
     # Other devices are logged out; this one gets a fresh session.
     user.end_sessions()

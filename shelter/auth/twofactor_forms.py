@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length
 
-from shelter.forms import strip
+from shelter.forms import single_line, strip
 from shelter.i18n import lazy_gettext as _l
 
 
@@ -11,6 +11,7 @@ class CodeForm(FlaskForm):
         _l("Code"),
         filters=[strip],
         validators=[
+            single_line,
             DataRequired(message=_l("Indique le code.")),
             Length(max=40, message=_l("Ce code est trop long.")),
         ],
@@ -33,6 +34,7 @@ class NewPasskeyForm(PasskeyForm):
         _l("Nom de la clé"),
         filters=[strip],
         validators=[
+            single_line,
             DataRequired(message=_l("Donne un nom à cette clé, par exemple « Mon téléphone ».")),
             Length(max=80, message=_l("80 caractères au maximum.")),
         ],

@@ -1,6 +1,7 @@
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
+from shelter import throttle
 from shelter.auth import bp, services
 from shelter.auth.forms import (
     ChangePasswordForm,
@@ -19,37 +20,21 @@ from shelter.security import public, safe_next
 from shelter.work import after_response, unit_of_work
 
 
-def _failed(response) -> bool:
-    return response.status_code in (400, 401)
-
-
-def _submitted_account() -> str:
-    # Rate-limit key only: the form itself is validated by LoginForm.
-    return "account:" + services.normalise_email(request.form.get("email", ""))
-
-
 @bp.route("/connexion", methods=["GET", "POST"])
 @public
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=_failed
-)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-    methods=["POST"],
-    key_func=_submitted_account,
-    deduct_when=_failed,
-)
 def login():
     form = LoginForm(next=request.args.get("next", ""))
     if current_user.is_authenticated and request.method == "GET":
         return redirect(member_home_url())
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 400 if form.is_submitted() else 200
+    attempt = throttle.check(throttle.PASSWORD, services.normalise_email(form.email.data))
     user = services.authenticate(form.email.data, form.password.data)
     if user is None:
         flash(_("Adresse email ou mot de passe incorrect."), "error")
         return render_template("auth/login.html", form=form), 401
     with unit_of_work():
+        attempt.succeeded()
         return sign_in_after_password(user, form.next.data)
 
 
@@ -144,10 +129,12 @@ def change_password():
     form = _password_form()
     if not form.validate_on_submit():
         return _render_profile(ProfileForm(obj=current_user), form, 400)
+    attempt = throttle.check(throttle.PASSWORD, current_user.email)
     with unit_of_work(lambda: _render_profile(ProfileForm(obj=current_user), form, 400)):
         services.change_password(
             current_user._get_current_object(), form.current_password.data, form.password.data
         )
+        attempt.succeeded()
     flash(_("Ton mot de passe est changé. Tes autres sessions sont fermées."), "success")
     return redirect(url_for("auth.profile"))
 

@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import AnyOf, DataRequired, Length
 
-from shelter.forms import strip
+from shelter.forms import single_line, strip
 from shelter.i18n import lazy_gettext as _l
 from shelter.models import FeedKind
 
@@ -15,6 +15,7 @@ class FeedLinkForm(FlaskForm):
         _l("Nom de l'appareil"),
         filters=[strip],
         validators=[
+            single_line,
             DataRequired(message=_l("Donne un nom à ce lien, par exemple « Téléphone ».")),
             Length(max=40, message=_l("40 caractères au maximum.")),
         ],

@@ -18,6 +18,7 @@ from shelter.models.public import (
     VolunteerApplication,
 )
 from shelter.models.shifts import NightNotice, NoticeKind, Shift, ShiftType, SignUp
+from shelter.models.throttle import ThrottleCounter
 from shelter.models.twofactor import Passkey, RecoveryCode, TotpAuthenticator, UsedChallenge
 from shelter.models.users import AccountToken, Role, TokenPurpose, User, hash_token
 
@@ -50,6 +51,7 @@ __all__ = [
     "SiteSetting",
     "Stay",
     "SubscriberStatus",
+    "ThrottleCounter",
     "TokenPurpose",
     "TotpAuthenticator",
     "UTCDateTime",

@@ -1,12 +1,14 @@
 """The public site: settings, news, public events, applications, needs, newsletter."""
 
+import secrets
 from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from shelter.extensions import db
+from shelter.markup import render_markdown
 from shelter.models.base import Timestamped, UTCDateTime, utcnow
 from shelter.models.users import User
 
@@ -18,6 +20,8 @@ class SiteSetting(db.Model):
 
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(Text, default="")
+    # The value rendered to HTML when it was saved, for the settings written in Markdown.
+    html: Mapped[str] = mapped_column(Text, default="")
 
 
 class NewsPost(Timestamped, db.Model):
@@ -29,8 +33,15 @@ class NewsPost(Timestamped, db.Model):
     title: Mapped[str] = mapped_column(String(200))
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     body: Mapped[str] = mapped_column(Text, default="")
+    # Rendered once, when the body is saved: pages and feeds never parse Markdown.
+    body_html: Mapped[str] = mapped_column(Text, default="")
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     is_published: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    @validates("body")
+    def _render_body(self, _key: str, body: str) -> str:
+        self.body_html = render_markdown(body)
+        return body
 
     @property
     def is_visible(self) -> bool:
@@ -55,9 +66,16 @@ class PublicEvent(Timestamped, db.Model):
     # Free text ("Place Saint-Lambert"): never one of the collective's places.
     location: Mapped[str] = mapped_column(String(200), default="")
     description: Mapped[str] = mapped_column(Text, default="")
+    # Rendered once, when the description is saved: pages and feeds never parse Markdown.
+    description_html: Mapped[str] = mapped_column(Text, default="")
     published: Mapped[bool] = mapped_column(Boolean, default=False)
     # iCalendar SEQUENCE: bumped on every change of time.
     sequence: Mapped[int] = mapped_column(default=0)
+
+    @validates("description")
+    def _render_description(self, _key: str, description: str) -> str:
+        self.description_html = render_markdown(description)
+        return description
 
     @property
     def is_past(self) -> bool:
@@ -144,6 +162,9 @@ class NewsletterSubscriber(Timestamped, db.Model):
     confirm_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     confirm_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Random per subscription and part of its unsubscribe token: a link dies with the
+    # subscription, even if a later one reuses its id and address.
+    unsubscribe_key: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
 
     @property
     def is_confirmed(self) -> bool:

@@ -13,7 +13,14 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from shelter.extensions import db
-from shelter.forms import LocalDateField, WholeNumberField, sensible_year, strip
+from shelter.forms import (
+    LocalDateField,
+    WholeNumberField,
+    no_control_characters,
+    sensible_year,
+    single_line,
+    strip,
+)
 from shelter.i18n import lazy_gettext as _l
 from shelter.models import Place
 
@@ -48,7 +55,10 @@ def night_note_field():
     return TextAreaField(
         _l("Note pour les bénévoles"),
         filters=[strip],
-        validators=[Length(max=500, message=_l("500 caractères au maximum."))],
+        validators=[
+            no_control_characters,
+            Length(max=500, message=_l("500 caractères au maximum.")),
+        ],
     )
 
 
@@ -88,6 +98,7 @@ class CancelNightForm(FlaskForm):
         _l("Raison de l'annulation"),
         filters=[strip],
         validators=[
+            single_line,
             DataRequired(message=_l("Indique la raison de l'annulation.")),
             Length(max=200, message=_l("200 caractères au maximum.")),
         ],
@@ -99,6 +110,7 @@ class StayForm(FlaskForm):
         _l("Prénom ou pseudonyme"),
         filters=[strip],
         validators=[
+            single_line,
             DataRequired(message=_l("Indique un prénom ou un pseudonyme.")),
             Length(max=40, message=_l("40 caractères au maximum.")),
         ],
@@ -126,7 +138,10 @@ class StayForm(FlaskForm):
     note = TextAreaField(
         _l("Besoins pratiques"),
         filters=[strip],
-        validators=[Length(max=200, message=_l("200 caractères au maximum."))],
+        validators=[
+            no_control_characters,
+            Length(max=200, message=_l("200 caractères au maximum.")),
+        ],
     )
 
     def validate_departure(self, field):

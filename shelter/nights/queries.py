@@ -1,10 +1,10 @@
 """Reads for the night page, eager-loading what its templates iterate."""
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from shelter.extensions import db
-from shelter.models import Night, Place, Shift, SignUp, Stay
+from shelter.models import Night, NightStatus, Place, Shift, SignUp, Stay, User, utcnow
 
 
 def night_with_shifts(night_id: int) -> Night | None:
@@ -28,6 +28,34 @@ def stays_on(night: Night) -> list[Stay]:
                 Stay.place_id == night.place_id,
                 Stay.arrival <= night.date,
                 Stay.departure > night.date,
+            )
+            .order_by(Stay.arrival, Stay.id)
+        )
+    )
+
+
+def guest_notes_for(night: Night, volunteer: User) -> list[str]:
+    """Return the practical notes of the night's stays, never their aliases.
+
+    Only for a volunteer who holds one of the night's shifts, and only until its morning.
+    """
+    if utcnow() >= night.ends_at:
+        return []
+    holds_a_shift = exists().where(
+        SignUp.user_id == volunteer.id,
+        SignUp.shift_id == Shift.id,
+        Shift.night_id == night.id,
+        Shift.status != NightStatus.CANCELLED,
+    )
+    return list(
+        db.session.scalars(
+            select(Stay.note)
+            .where(
+                Stay.place_id == night.place_id,
+                Stay.arrival <= night.date,
+                Stay.departure > night.date,
+                Stay.note != "",
+                holds_a_shift,
             )
             .order_by(Stay.arrival, Stay.id)
         )

@@ -133,7 +133,8 @@ def update_night(night: Night, capacity: int, note: str, actor: User | None) -> 
 
 def cancel_night(night: Night, reason: str, actor: User | None) -> list[SignUp]:
     """Cancel ``night`` and its shifts (kept visible), tell their volunteers; return sign-ups."""
-    db.session.refresh(night, with_for_update=True)
+    # Lock the night row alone: the night may carry eager loads (outer joins) from its query.
+    db.session.refresh(night, with_for_update={"of": Night})
     if night.is_cancelled:
         raise DomainError(_("Cette nuit est déjà annulée."))
     night.status = NightStatus.CANCELLED
@@ -153,7 +154,8 @@ def cancel_night(night: Night, reason: str, actor: User | None) -> list[SignUp]:
 
 def reinstate_night(night: Night, actor: User | None) -> None:
     """Plan a cancelled night again, with its shifts."""
-    db.session.refresh(night, with_for_update=True)
+    # Lock the night row alone: the night may carry eager loads (outer joins) from its query.
+    db.session.refresh(night, with_for_update={"of": Night})
     if not night.is_cancelled:
         raise DomainError(_("Cette nuit n'est pas annulée."))
     night.status = NightStatus.PLANNED

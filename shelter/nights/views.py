@@ -78,9 +78,8 @@ def night(night_id: int):
 def _render_night(night: Night, status: int = 200, **forms):
     """Render the night page; coordinators get the stays and the forms to change them."""
     context = {"night": night, "actions": available_actions(current_user, night.shifts)}
-    stays = queries.stays_on(night)
     if current_user.is_coordinator:
-        context["stays"] = stays
+        context["stays"] = queries.stays_on(night)
         context["stay_form"] = forms.get("stay_form") or StayForm(
             formdata=None, arrival=night.date, departure=night.morning
         )
@@ -92,8 +91,8 @@ def _render_night(night: Night, status: int = 200, **forms):
         )
         context["confirm_form"] = ConfirmForm(formdata=None)
     else:
-        # Volunteers see how many guests and their practical needs, never who.
-        context["guest_notes"] = [stay.note for stay in stays if stay.note]
+        # Volunteers see how many guests, and their practical needs while on duty; never who.
+        context["guest_notes"] = queries.guest_notes_for(night, current_user)
     return render_template("nights/night.html", **context), status
 
 

@@ -3,14 +3,14 @@
 from flask import Blueprint, g
 from flask_babel import format_currency
 
+from shelter.markup import excerpt, stored_html
 from shelter.navigation import member_home_url
 from shelter.public.maps import openstreetmap_url
-from shelter.public.markup import excerpt, render_markdown
 from shelter.public.settings import site_settings
 from shelter.urls import external_url
 
 bp = Blueprint("public", __name__, cli_group=None)
-bp.add_app_template_filter(render_markdown, "markdown")
+bp.add_app_template_filter(stored_html, "stored_html")
 bp.add_app_template_filter(excerpt, "excerpt")
 bp.add_app_template_global(external_url, "external_url")
 bp.add_app_template_global(member_home_url, "member_home_url")

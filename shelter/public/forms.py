@@ -25,7 +25,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from shelter.auth.forms import email_field
-from shelter.forms import sensible_year, strip
+from shelter.forms import no_control_characters, sensible_year, single_line, strip
 from shelter.i18n import lazy_gettext as _l
 from shelter.models import BRUSSELS
 from shelter.public.donations import HOLDER_MAX, parse_amount
@@ -72,7 +72,7 @@ class MultiCheckboxField(SelectMultipleField):
 class HoneypotMixin:
     """A field people never see nor fill; robots filling every field give themselves away."""
 
-    website = StringField(_l("Ne remplis pas ce champ"), filters=[strip])
+    website = StringField(_l("Ne remplis pas ce champ"), filters=[strip], validators=[single_line])
 
     @property
     def is_spam(self) -> bool:
@@ -83,13 +83,14 @@ class ApplicationForm(HoneypotMixin, FlaskForm):
     name = StringField(
         _l("Ton prénom et ton nom"),
         filters=[strip],
-        validators=[DataRequired(message=_l("Indique ton nom.")), too_long(80)],
+        validators=[single_line, DataRequired(message=_l("Indique ton nom.")), too_long(80)],
     )
     email = email_field(_l("Ton adresse email"))
     phone = StringField(
         _l("Ton téléphone (facultatif)"),
         filters=[strip],
         validators=[
+            single_line,
             Optional(),
             too_long(30),
             Regexp(r"^\+?[0-9 ./()-]{6,}$", message=_l("Ce numéro de téléphone n'est pas valide.")),
@@ -104,12 +105,15 @@ class ApplicationForm(HoneypotMixin, FlaskForm):
         _l("Tes disponibilités"),
         filters=[strip],
         validators=[
+            no_control_characters,
             DataRequired(message=_l("Dis-nous quand tu es plutôt disponible.")),
             too_long(1000),
         ],
     )
     message = TextAreaField(
-        _l("Un mot pour nous (facultatif)"), filters=[strip], validators=[too_long(4000)]
+        _l("Un mot pour nous (facultatif)"),
+        filters=[strip],
+        validators=[no_control_characters, too_long(4000)],
     )
     consent = BooleanField(
         _l(
@@ -132,12 +136,13 @@ class NewsPostForm(FlaskForm):
     title = StringField(
         _l("Titre"),
         filters=[strip],
-        validators=[DataRequired(message=_l("Indique un titre.")), too_long(200)],
+        validators=[single_line, DataRequired(message=_l("Indique un titre.")), too_long(200)],
     )
     slug = StringField(
         _l("Adresse de l'article"),
         filters=[strip, lambda value: value.lower() if value else value],
         validators=[
+            single_line,
             Optional(),
             too_long(120),
             Regexp(
@@ -148,7 +153,11 @@ class NewsPostForm(FlaskForm):
     )
     body = TextAreaField(
         _l("Texte (Markdown)"),
-        validators=[DataRequired(message=_l("Écris le texte de l'article.")), too_long(50000)],
+        validators=[
+            no_control_characters,
+            DataRequired(message=_l("Écris le texte de l'article.")),
+            too_long(50000),
+        ],
     )
     published_at = DateTimeLocalField(
         _l("Date de publication"),
@@ -162,7 +171,7 @@ class PublicEventForm(FlaskForm):
     title = StringField(
         _l("Titre"),
         filters=[strip],
-        validators=[DataRequired(message=_l("Indique un titre.")), too_long(200)],
+        validators=[single_line, DataRequired(message=_l("Indique un titre.")), too_long(200)],
     )
     starts_at = DateTimeLocalField(
         _l("Début"),
@@ -178,9 +187,11 @@ class PublicEventForm(FlaskForm):
     location = StringField(
         _l("Lieu"),
         filters=[strip],
-        validators=[DataRequired(message=_l("Indique le lieu.")), too_long(200)],
+        validators=[single_line, DataRequired(message=_l("Indique le lieu.")), too_long(200)],
     )
-    description = TextAreaField(_l("Description (Markdown)"), validators=[too_long(20000)])
+    description = TextAreaField(
+        _l("Description (Markdown)"), validators=[no_control_characters, too_long(20000)]
+    )
     published = BooleanField(_l("Publié sur le site"))
 
     def validate_ends_at(self, field):
@@ -192,9 +203,13 @@ class NeedForm(FlaskForm):
     item = StringField(
         _l("Ce dont on a besoin"),
         filters=[strip],
-        validators=[DataRequired(message=_l("Indique ce dont vous avez besoin.")), too_long(120)],
+        validators=[
+            single_line,
+            DataRequired(message=_l("Indique ce dont vous avez besoin.")),
+            too_long(120),
+        ],
     )
-    quantity = StringField(_l("Quantité"), filters=[strip], validators=[too_long(60)])
+    quantity = StringField(_l("Quantité"), filters=[strip], validators=[single_line, too_long(60)])
     urgent = BooleanField(_l("Urgent"))
 
 
@@ -215,13 +230,16 @@ class SiteSettingsForm(FlaskForm):
     site_name = StringField(
         _l("Nom du collectif"),
         filters=[strip],
-        validators=[DataRequired(message=_l("Indique un nom.")), too_long(80)],
+        validators=[single_line, DataRequired(message=_l("Indique un nom.")), too_long(80)],
     )
-    presentation = TextAreaField(_l("Présentation (Markdown)"), validators=[too_long(10000)])
+    presentation = TextAreaField(
+        _l("Présentation (Markdown)"), validators=[no_control_characters, too_long(10000)]
+    )
     contact_email = StringField(
         _l("Email de contact"),
         filters=[strip],
         validators=[
+            single_line,
             Optional(),
             too_long(254),
             Email(message=_l("Cette adresse email n'est pas valide."), check_deliverability=False),
@@ -230,14 +248,18 @@ class SiteSettingsForm(FlaskForm):
     facebook_url = optional_url(_l("Page Facebook"))
     instagram_url = optional_url(_l("Compte Instagram"))
     mastodon_url = optional_url(_l("Compte Mastodon"))
-    donation_text = TextAreaField(_l("Texte sur les dons (Markdown)"), validators=[too_long(5000)])
-    account_holder = StringField(
-        _l("Titulaire du compte"), filters=[strip], validators=[too_long(HOLDER_MAX)]
+    donation_text = TextAreaField(
+        _l("Texte sur les dons (Markdown)"), validators=[no_control_characters, too_long(5000)]
     )
-    iban = StringField(_l("IBAN"), filters=[strip, upper], validators=[too_long(42)])
-    bic = StringField(_l("BIC (facultatif)"), filters=[strip, upper], validators=[too_long(11)])
+    account_holder = StringField(
+        _l("Titulaire du compte"), filters=[strip], validators=[single_line, too_long(HOLDER_MAX)]
+    )
+    iban = StringField(_l("IBAN"), filters=[strip, upper], validators=[single_line, too_long(42)])
+    bic = StringField(
+        _l("BIC (facultatif)"), filters=[strip, upper], validators=[single_line, too_long(11)]
+    )
     structured_communication = StringField(
-        _l("Communication structurée"), filters=[strip], validators=[too_long(24)]
+        _l("Communication structurée"), filters=[strip], validators=[single_line, too_long(24)]
     )
     public_counter = BooleanField(
         _l("Afficher le compteur public (nuitées offertes et bénévoles, par mois entiers)")
@@ -269,7 +291,9 @@ class DonationAmountForm(FlaskForm):
     class Meta:
         csrf = False
 
-    amount = StringField(_l("Autre montant (€)"), name="montant", filters=[strip])
+    amount = StringField(
+        _l("Autre montant (€)"), name="montant", filters=[strip], validators=[single_line]
+    )
 
     def validate_amount(self, field):
         if parse_amount(field.data) is None:
@@ -292,7 +316,7 @@ class OneClickUnsubscribeForm(FlaskForm):
     class Meta:
         csrf = False
 
-    marker = StringField(name="List-Unsubscribe")
+    marker = StringField(name="List-Unsubscribe", validators=[single_line])
 
     @property
     def is_one_click(self) -> bool:

@@ -4,8 +4,8 @@ from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 from shelter.ical import FeedEvent, calendar_bytes, event_uid
+from shelter.markup import plain_text
 from shelter.models import BRUSSELS, PublicEvent
-from shelter.public.markup import plain_text
 
 # An event without an end is shown as lasting two hours: DTEND is always written.
 DEFAULT_LENGTH = timedelta(hours=2)
@@ -34,7 +34,7 @@ def _feed_event(
         ends_at=(event.ends_at or event.starts_at + DEFAULT_LENGTH).astimezone(BRUSSELS),
         changed_at=event.updated_at,
         sequence=event.sequence,
-        description=plain_text(event.description),
+        description=plain_text(event.description_html),
         url=event_url(event) if event_url is not None else "",
         location=event.location or "",
     )

@@ -198,7 +198,9 @@ def decline_application(application: VolunteerApplication, actor: User) -> None:
 def unsubscribe_token(subscriber: NewsletterSubscriber) -> str:
     """The secret part of a subscriber's unsubscribe link: stable, never stored."""
     key = current_app.config["SECRET_KEY"].encode()
-    message = f"newsletter-unsubscribe:{subscriber.id}:{subscriber.email}".encode()
+    message = (
+        f"newsletter-unsubscribe:{subscriber.id}:{subscriber.email}:{subscriber.unsubscribe_key}"
+    ).encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
 
 

@@ -6,6 +6,7 @@ from flask import current_app, g
 from sqlalchemy import select
 
 from shelter.extensions import db
+from shelter.markup import render_markdown
 from shelter.models import SiteSetting
 
 DEFAULT_PRESENTATION = """\
@@ -29,6 +30,10 @@ d'une soirée de soutien.
 """
 
 
+# Settings written in Markdown: each gets a ``<name>_html`` rendered when it is saved.
+MARKDOWN_SETTINGS = ("presentation", "donation_text")
+
+
 @dataclass(frozen=True)
 class SiteSettings:
     site_name: str = ""
@@ -44,6 +49,8 @@ class SiteSettings:
     structured_communication: str = ""
     # "1" when the home page and Soutiens-nous show the public counter (off by default).
     public_counter: str = ""
+    presentation_html: str = render_markdown(DEFAULT_PRESENTATION)
+    donation_text_html: str = render_markdown(DEFAULT_DONATION_TEXT)
 
     @property
     def shows_counter(self) -> bool:
@@ -59,18 +66,21 @@ class SiteSettings:
         return [(label, url) for label, url in links if url]
 
 
-SETTING_NAMES = tuple(field.name for field in fields(SiteSettings))
+SETTING_NAMES = tuple(
+    field.name for field in fields(SiteSettings) if not field.name.endswith("_html")
+)
 
 
 def site_settings() -> SiteSettings:
     """Return the settings (one query per request), defaults filling what is unset."""
     if "site_settings" not in g:
-        stored = {
-            row.key: row.value
-            for row in db.session.scalars(
-                select(SiteSetting).where(SiteSetting.key.in_(SETTING_NAMES))
-            )
-        }
+        stored = {}
+        for row in db.session.scalars(
+            select(SiteSetting).where(SiteSetting.key.in_(SETTING_NAMES))
+        ):
+            stored[row.key] = row.value
+            if row.key in MARKDOWN_SETTINGS:
+                stored[f"{row.key}_html"] = row.html
         settings = SiteSettings(**stored)
         if not settings.site_name:
             settings = replace(settings, site_name=current_app.config["COLLECTIVE_NAME"])
@@ -88,11 +98,12 @@ def save_site_settings(values: dict[str, str | bool]) -> None:
         if key not in SETTING_NAMES:
             raise KeyError(key)
         value = "1" if value is True else (value or "").strip()
+        html = render_markdown(value) if key in MARKDOWN_SETTINGS else ""
         if key in existing:
             if value:
-                existing[key].value = value
+                existing[key].value, existing[key].html = value, html
             else:
                 db.session.delete(existing[key])
         elif value:
-            db.session.add(SiteSetting(key=key, value=value))
+            db.session.add(SiteSetting(key=key, value=value, html=html))
     g.pop("site_settings", None)

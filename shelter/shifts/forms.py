@@ -10,7 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
-from shelter.forms import strip
+from shelter.forms import no_control_characters, single_line, strip
 from shelter.i18n import lazy_gettext as _l
 
 
@@ -49,6 +49,7 @@ def _name_field():
         _l("Nom"),
         filters=[strip],
         validators=[
+            single_line,
             DataRequired(message=_l("Indique un nom.")),
             Length(max=60, message=_l("60 caractères au maximum.")),
         ],
@@ -60,7 +61,10 @@ class ShiftTypeForm(LimitsMixin, FlaskForm):
     description = TextAreaField(
         _l("Description"),
         filters=[strip],
-        validators=[Length(max=1000, message=_l("1000 caractères au maximum."))],
+        validators=[
+            no_control_characters,
+            Length(max=1000, message=_l("1000 caractères au maximum.")),
+        ],
     )
     position = IntegerField(
         _l("Ordre"),
@@ -98,6 +102,7 @@ class WithdrawalRequestForm(FlaskForm):
         _l("Pourquoi dois-tu te désister ?"),
         filters=[strip],
         validators=[
+            no_control_characters,
             DataRequired(message=_l("Explique en quelques mots à la coordination.")),
             Length(max=300, message=_l("300 caractères au maximum.")),
         ],
