@@ -223,6 +223,12 @@ def test_bad_input_is_a_clear_4xx(coordinator_client, audience):
     assert "Écris le texte de la newsletter." in page(empty)
     too_long = coordinator_client.post(NEW, data={"subject": "x" * 201, "body": "x"})
     assert too_long.status_code == 400
+    # A line break in the subject would let a header into every email.
+    injected = coordinator_client.post(
+        NEW, data={"subject": "Hiver\r\nBcc: x@example.org", "body": "x"}
+    )
+    assert injected.status_code == 400
+    assert "Une seule ligne, sans caractères invisibles." in page(injected)
     assert count(NewsletterIssue) == 0
 
     issue_id = write_issue(coordinator_client)

@@ -1,7 +1,7 @@
 """newsletter issues, and an HTML part for queued messages
 
 Revision ID: d5c341006fae
-Revises: b7e2f0c5d913
+Revises: c4e8f1a25d63
 Create Date: 2026-11-30 22:41:53
 
 Nothing existing changes: a new table, and a new empty column in the mail queue. Downgrading
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd5c341006fae'
-down_revision = 'b7e2f0c5d913'
+down_revision = 'c4e8f1a25d63'
 branch_labels = None
 depends_on = None
 

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired
 
-from shelter.forms import strip
+from shelter.forms import no_control_characters, single_line, strip
 from shelter.i18n import lazy_gettext as _l
 from shelter.public.forms import too_long
 
@@ -17,12 +17,20 @@ class IssueForm(FlaskForm):
     subject = StringField(
         _l("Objet de l'email"),
         filters=[strip],
-        validators=[DataRequired(message=_l("Indique l'objet de l'email.")), too_long(200)],
+        validators=[
+            single_line,
+            DataRequired(message=_l("Indique l'objet de l'email.")),
+            too_long(200),
+        ],
     )
     body = TextAreaField(
         _l("Texte (Markdown)"),
         filters=[unix_newlines],
-        validators=[DataRequired(message=_l("Écris le texte de la newsletter.")), too_long(50000)],
+        validators=[
+            no_control_characters,
+            DataRequired(message=_l("Écris le texte de la newsletter.")),
+            too_long(50000),
+        ],
         render_kw={"rows": 16},
     )
 

@@ -13,9 +13,9 @@ from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.i18n import lazy_gettext as _l
 from shelter.mail import queue_mail
+from shelter.markup import render_markdown
 from shelter.models import NewsletterIssue, User, utcnow
 from shelter.models.audit import record
-from shelter.public.markup import render_markdown
 from shelter.public.newsletter.messages import compose, stand_in_unsubscribe_link
 from shelter.public.queries import confirmed_subscribers
 from shelter.public.services import newsletter_headers, unsubscribe_url
@@ -36,7 +36,7 @@ def save_issue(
     issue: NewsletterIssue | None, *, subject: str, body: str, actor: User
 ) -> NewsletterIssue:
     """Create a draft, or change one; the HTML is rendered here, once."""
-    body_html = str(render_markdown(body))
+    body_html = render_markdown(body)
     if issue is None:
         issue = NewsletterIssue(subject=subject, body=body, body_html=body_html)
         db.session.add(issue)
