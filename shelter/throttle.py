@@ -41,6 +41,14 @@ from shelter.models import ThrottleCounter
 
 # What is being guessed: one set of counters each.
 PASSWORD = "password"  # noqa: S105 - a name, not a secret
+SECOND_STEP = "second-step"
+# The per-account limit of each; only passwords are counted per trusted browser, because a
+# browser earns that trust by getting the password right, which says nothing of the second step.
+_ACCOUNT_LIMITS = {
+    PASSWORD: "LOGIN_LIMIT_PER_ACCOUNT",
+    SECOND_STEP: "SECOND_STEP_LIMIT_PER_ACCOUNT",
+}
+_TRUSTS_DEVICES = {PASSWORD}
 
 DEVICE_COOKIE = "shelter_device"
 DEVICE_COOKIE_DAYS = 365
@@ -174,8 +182,12 @@ class Attempt:
     def __init__(self, action: str, account: str, counters: list[_Counter], device: str | None):
         self.action, self.account, self.counters, self.device = action, account, counters, device
 
-    def succeeded(self) -> None:
-        """Take the attempt back, forget the account's failures and trust this browser."""
+    def succeeded(self, trust_browser: bool = True) -> None:
+        """Take the attempt back, forget the account's failures and trust this browser.
+
+        ``trust_browser=False`` where a second step still follows: the browser is trusted
+        once the whole sign-in succeeds.
+        """
         if not self.counters:
             return
         store = _store()
@@ -185,7 +197,8 @@ class Attempt:
                 store.take_back(counter.key)
             else:
                 store.clear(counter.key)
-        self._remember_device()
+        if trust_browser:
+            self._remember_device()
 
     def _remember_device(self) -> None:
         device = self.device or secrets.token_urlsafe(16)
@@ -208,13 +221,13 @@ def check(action: str, account: str) -> Attempt:
     """Count an attempt at ``action``'s secret for ``account``; answer 429 when over a limit."""
     if not current_app.config["RATELIMIT_ENABLED"]:
         return Attempt(action, account, [], None)
-    device = _trusted_device(account)
+    device = _trusted_device(account) if action in _TRUSTS_DEVICES else None
     if device is not None:
         counters = _counters(action, "device", device, "LOGIN_LIMIT_PER_DEVICE")
     else:
         counters = [
             *_counters(action, "ip", request.remote_addr or "", "LOGIN_LIMIT_PER_IP"),
-            *_counters(action, "account", account, "LOGIN_LIMIT_PER_ACCOUNT"),
+            *_counters(action, "account", account, _ACCOUNT_LIMITS[action]),
         ]
     store, now = _store(), int(time.time())
     store.forget_expired(now)

@@ -5,9 +5,10 @@ import time
 import pytest
 from sqlalchemy import select
 
+from shelter import throttle
 from shelter.auth import totp
 from shelter.auth.twofactor import PENDING_KEY
-from shelter.extensions import db, limiter
+from shelter.extensions import db
 from shelter.models import AuditEntry, RecoveryCode, TotpAuthenticator
 from tests.conftest import login_as
 from tests.factories import DEFAULT_PASSWORD, make_recovery_codes, make_totp, make_user
@@ -153,12 +154,6 @@ class TestThrottling:
     def app_config(self, app_config):
         return {**app_config, "RATELIMIT_ENABLED": True, "SECOND_STEP_LIMIT_PER_ACCOUNT": "3/hour"}
 
-    @pytest.fixture(autouse=True)
-    def fresh_limits(self, app):
-        limiter.reset()
-        yield
-        limiter.reset()
-
     def test_wrong_codes_are_throttled_per_account(self, app, client, volunteer, other_volunteer):
         key = make_totp(volunteer)
         make_totp(other_volunteer)
@@ -173,6 +168,23 @@ class TestThrottling:
         other = app.test_client()
         log_in(other, other_volunteer.email)
         assert give_code(other, "000000").status_code == 401
+
+    def test_giving_the_password_again_gives_no_fresh_guesses(self, client, volunteer):
+        key = make_totp(volunteer)
+        log_in(client, volunteer.email)
+        for _ in range(3):
+            assert give_code(client, "000000").status_code == 401
+        client.post("/deconnexion")
+        log_in(client, volunteer.email)
+        assert give_code(client, totp.current_code(key)).status_code == 429
+        assert not is_logged_in(client)
+
+    def test_the_browser_is_trusted_only_after_the_second_step(self, client, volunteer):
+        key = make_totp(volunteer)
+        log_in(client, volunteer.email)
+        assert client.get_cookie(throttle.DEVICE_COOKIE) is None
+        assert give_code(client, totp.current_code(key)).status_code == 302
+        assert client.get_cookie(throttle.DEVICE_COOKIE) is not None
 
     def test_right_codes_do_not_count(self, client, volunteer):
         key = make_totp(volunteer)

@@ -1,8 +1,9 @@
 """The second step of signing in, passkey sign-in, and the member's own second factors."""
 
-from flask import abort, current_app, flash, redirect, render_template, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from shelter import throttle
 from shelter.auth import bp, passkeys, services, totp, twofactor
 from shelter.auth.factors import has_second_factor, second_factor_required
 from shelter.auth.forms import LoginForm
@@ -12,7 +13,6 @@ from shelter.auth.twofactor_forms import (
     PasskeyForm,
     PasskeySignInForm,
 )
-from shelter.extensions import limiter
 from shelter.forms import ConfirmForm
 from shelter.i18n import gettext as _
 from shelter.navigation import member_home_url
@@ -20,26 +20,16 @@ from shelter.security import public, safe_next
 from shelter.work import unit_of_work
 
 
-def _pending_account() -> str:
-    pending = session.get(twofactor.PENDING_KEY)
-    return f"second-step:{pending.get('user') if isinstance(pending, dict) else None}"
-
-
-# Wrong second-step answers are throttled per account, like wrong passwords.
-second_step_limit = limiter.limit(
-    lambda: current_app.config["SECOND_STEP_LIMIT_PER_ACCOUNT"],
-    methods=["POST"],
-    key_func=_pending_account,
-    deduct_when=lambda response: response.status_code in (400, 401),
-)
-
-
-def sign_in_after_password(user, next_url: str | None):
+def sign_in_after_password(user, next_url: str | None, attempt: throttle.Attempt | None = None):
     """Log ``user`` in after a right password, or first ask for their second step.
 
-    Part of the caller's unit of work: it commits.
+    Part of the caller's unit of work, which commits. ``attempt`` is the password's throttled
+    attempt: the browser is trusted only once the whole sign-in has succeeded.
     """
-    if has_second_factor(user.id):
+    second_step = has_second_factor(user.id)
+    if attempt is not None:
+        attempt.succeeded(trust_browser=not second_step)
+    if second_step:
         twofactor.begin_second_step(user, safe_next(next_url, ""))
         return redirect(url_for("auth.second_step"))
     services.log_in(user)
@@ -72,32 +62,39 @@ def _signed_in(user, next_url: str):
     return redirect(safe_next(next_url, member_home_url()))
 
 
+def _second_step_attempt(user) -> throttle.Attempt:
+    """Count an answer to the second step, per account and address, like a password."""
+    return throttle.check(throttle.SECOND_STEP, services.normalise_email(user.email))
+
+
 @bp.route("/connexion/deuxieme-etape", methods=["GET", "POST"])
 @public
-@second_step_limit
 def second_step():
     user, next_url = _pending_or_restart()
     form = CodeForm()
     if not form.validate_on_submit():
         return _render_second_step(user, form, 400 if form.is_submitted() else 200)
+    attempt = _second_step_attempt(user)
     # A refused code is not shown again: the next try is a new code.
     with unit_of_work(lambda: _render_second_step(user, CodeForm(formdata=None), 401)):
         twofactor.check_code(user, form.code.data)
+        attempt.succeeded()
         response = _signed_in(user, next_url)
     return response
 
 
 @bp.post("/connexion/deuxieme-etape/cle")
 @public
-@second_step_limit
 def second_step_passkey():
     user, next_url = _pending_or_restart()
     form = PasskeyForm()
     refused = lambda: _render_second_step(user, CodeForm(formdata=None), 401)  # noqa: E731
     if not form.validate_on_submit():
         return refused()
+    attempt = _second_step_attempt(user)
     with unit_of_work(refused):
         passkeys.authenticate(form.state.data, form.credential.data, user)
+        attempt.succeeded()
         response = _signed_in(user, next_url)
     return response
 

@@ -34,8 +34,7 @@ def login():
         flash(_("Adresse email ou mot de passe incorrect."), "error")
         return render_template("auth/login.html", form=form), 401
     with unit_of_work():
-        attempt.succeeded()
-        return sign_in_after_password(user, form.next.data)
+        return sign_in_after_password(user, form.next.data, attempt)
 
 
 @bp.post("/deconnexion")
