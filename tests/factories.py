@@ -211,6 +211,37 @@ def make_application(name: str = "Lou Candidate", email: str = "lou@example.org"
     return application
 
 
+def make_subscriber(email: str, status: str = "confirmed", language: str = "fr"):
+    from shelter.models import NewsletterSubscriber, utcnow
+
+    subscriber = NewsletterSubscriber(
+        email=email,
+        status=status,
+        language=language,
+        confirmed_at=utcnow() if status == "confirmed" else None,
+        confirm_expires_at=None if status == "confirmed" else utcnow() + timedelta(days=7),
+    )
+    db.session.add(subscriber)
+    db.session.commit()
+    return subscriber
+
+
+def make_issue(
+    subject: str = "Des nouvelles de l'hiver",
+    body: str = "Merci à **toutes et tous**.\n\n- un\n- deux\n",
+    sent_to: int | None = None,
+):
+    """A newsletter issue saved as a coordinator would; ``sent_to`` marks it sent to that many."""
+    from shelter.models import utcnow
+    from shelter.public.newsletter.services import save_issue
+
+    issue = save_issue(None, subject=subject, body=body, actor=None)
+    if sent_to is not None:
+        issue.sent_at, issue.recipient_count = utcnow() - timedelta(days=2), sent_to
+    db.session.commit()
+    return issue
+
+
 # --- feeds ---
 
 

@@ -106,6 +106,29 @@ def test_a_batch_goes_through_one_connection(app, mailbox):
     assert len(mailbox.connections) == 1
 
 
+def test_an_html_part_goes_as_an_alternative_to_the_text(app, mailbox):
+    with unit_of_work():
+        queue_mail("quelqu.un@example.org", "Sujet", "Texte\n", html="<p>Page</p>\n", language="en")
+    [message] = mailbox.messages
+    assert message.get_content_type() == "multipart/alternative"
+    assert message["Content-Language"] == "en"
+    assert message.get_body(("plain",)).get_content().strip() == "Texte"
+    assert message.get_body(("html",)).get_content().strip() == "<p>Page</p>"
+
+
+def test_bulk_mail_is_left_to_send_mail_which_sends_it_in_batches(app, mailbox):
+    """A newsletter never holds up the other messages of the app's delivery thread."""
+    app.config["MAIL_BATCH_SIZE"] = 2
+    with unit_of_work():
+        for number in range(5):
+            queue_mail(f"abonne{number}@example.org", "Newsletter", "Corps\n", bulk=True)
+        queue_mail("urgent@example.org", "Mot de passe", "Corps\n")
+    assert [message["To"] for message in mailbox.messages] == ["urgent@example.org"]
+    assert "5 message(s) sent, 0 failed" in send_mail(app)
+    assert len(mailbox.messages) == 6  # in three batches of two
+    assert all(mail.sent_at for mail in queued())
+
+
 def test_without_a_server_mail_goes_to_the_outbox(app, mailbox):
     app.config["MAIL_SERVER"] = ""
     queue(1, headers={"List-Unsubscribe": "<https://x>"})

@@ -27,6 +27,7 @@ from tests.factories import (
     make_signup,
     make_standard_shift_types,
     make_stay,
+    make_subscriber,
     make_user,
     shift_named,
 )
@@ -118,7 +119,19 @@ def test_no_email_the_app_sends_carries_guest_data(app, world, mailbox):
         app.test_client().post("/newsletter", data={"email": "news@example.org", "consent": "y"}),
         coordinator.post(f"/nuits/{later.id}/annuler", data={"cancel-reason": "Chauffage"}),
     ]
+    make_subscriber("lecteur@example.org")
+    issue = coordinator.post(
+        "/gestion/newsletter/numeros/nouveau",
+        data={"subject": "Nouvelles du collectif", "body": "Merci **à toutes et tous**."},
+    )
+    steps += [
+        issue,
+        coordinator.post(issue.headers["Location"] + "/envoyer", data={"confirm": "y"}),
+    ]
     assert [response.status_code for response in steps] == [302] * len(steps)
+    db.session.rollback()  # the last request's transaction, which the test's context outlives
+    result = app.test_cli_runner().invoke(args=["send-mail"])  # the newsletter goes out by cron
+    assert result.exit_code == 0, result.output
 
     subjects = [message["Subject"] for message in mailbox.messages]
     # Reminders, coordinators' warning, help call, change, assignment, removal, request,
@@ -134,6 +147,7 @@ def test_no_email_the_app_sends_carries_guest_data(app, world, mailbox):
         "Ton compte",
         "Confirme ton abonnement",
         "Nuit annulée",
+        "Nouvelles du collectif",
     ):
         assert any(subject.startswith(kind) for subject in subjects), (kind, subjects)
     for address in (
@@ -143,6 +157,7 @@ def test_no_email_the_app_sends_carries_guest_data(app, world, mailbox):
         "camille@example.org",
         "new@example.org",
         "news@example.org",
+        "lecteur@example.org",
     ):
         assert mailbox.to(address), f"no email to {address}: {subjects}"
     for message in mailbox.messages:
@@ -152,7 +167,15 @@ def test_no_email_the_app_sends_carries_guest_data(app, world, mailbox):
     queued = db.session.scalars(select(QueuedMail)).all()
     assert len(queued) == len(mailbox.messages)
     for mail in queued:
-        stored = " ".join([*mail.recipients, mail.subject, mail.body, *mail.headers.values()])
+        stored = " ".join(
+            [
+                *mail.recipients,
+                mail.subject,
+                mail.body,
+                mail.html_body or "",
+                *mail.headers.values(),
+            ]
+        )
         assert_no_guest_data(stored, f"queued email {mail.subject!r}")
 
 

@@ -27,7 +27,7 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
     "signups": ("signup.",),
     "accounts": ("user.", "application.", "feed.", "twofactor."),
     "places": ("place.",),
-    "public": ("news.", "event."),
+    "public": ("news.", "event.", "newsletter."),
 }
 _SLOT_NAMES = ("actor", "member", "night", "shift", "place", "type", "title", "date")
 # Stand-ins given to gettext, replaced by the escaped parts once the sentence is translated.
@@ -273,6 +273,22 @@ def _public(entry, details, known, parts) -> str | None:
     }.get(entry.action)
 
 
+def _newsletter(entry, details, known, parts) -> str | None:
+    title = details.get("title") or _("sans titre")
+    if entry.action != "newsletter.delete":
+        title = _link(url_for("public.issue_page", issue_id=entry.target_id), title)
+    parts["title"] = title
+    s = _SLOTS
+    return {
+        "newsletter.create": _("%(actor)s a écrit le numéro de newsletter « %(title)s ».", **s),
+        "newsletter.update": _("%(actor)s a modifié le numéro de newsletter « %(title)s ».", **s),
+        "newsletter.delete": _(
+            "%(actor)s a supprimé le brouillon de newsletter « %(title)s ».", **s
+        ),
+        "newsletter.send": _("%(actor)s a envoyé le numéro de newsletter « %(title)s ».", **s),
+    }.get(entry.action)
+
+
 def _applications(entry, details, known, parts) -> str | None:
     parts["title"] = _link(url_for("public.applications"), _("une candidature"))
     if entry.action == "application.approve":
@@ -318,6 +334,7 @@ _FAMILIES: dict[str, Callable] = {
     "place": _places,
     "news": _public,
     "event": _public,
+    "newsletter": _newsletter,
     "application": _applications,
     "feed": _feeds,
     "twofactor": _second_factors,
@@ -351,6 +368,8 @@ def _facts(details: dict) -> list[str]:
                 "%(num)d bénévole prévenu·e", "%(num)d bénévoles prévenu·es", details["recipients"]
             )
         )
+    if isinstance(details.get("subscribers"), int):
+        facts.append(ngettext("%(num)d abonné·e", "%(num)d abonné·es", details["subscribers"]))
     if details.get("applied"):
         facts.append(
             ngettext(

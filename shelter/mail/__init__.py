@@ -12,8 +12,10 @@ thread could not send (server down, process stopped) stays queued, and ``flask -
 send-mail``, run from cron every minute, sends it with retries (``shelter.mail.delivery``).
 
 A batch of messages, such as a newsletter, is one :func:`queue_mail` call per recipient in
-one unit of work, each with its own headers (``List-Unsubscribe``); they go out in batches
-of ``MAIL_BATCH_SIZE`` over one SMTP connection each.
+one unit of work, each with its own headers (``List-Unsubscribe``), marked ``bulk``: they are
+left to ``send-mail``, which sends them in batches of ``MAIL_BATCH_SIZE`` over one SMTP
+connection each, so that a thousand of them never hold up the delivery thread that sends the
+other requests' messages (a password reset, a shift change).
 """
 
 from collections.abc import Mapping
@@ -63,22 +65,28 @@ def queue_mail(
     body: str,
     headers: Mapping[str, str] | None = None,
     language: str | None = None,
+    html: str | None = None,
+    bulk: bool = False,
 ) -> QueuedMail:
     """Add a message to the queue, in the current transaction; it goes out after the commit.
 
     ``headers`` are added to the message as they are (e.g. ``List-Unsubscribe``);
-    ``language`` is the language it is written in (the current one by default).
+    ``language`` is the language it is written in (the current one by default); ``html``, when
+    given, is sent as an alternative to the plain text ``body``. A ``bulk`` message is left to
+    ``send-mail`` (within a minute) instead of the app's delivery thread.
     """
     mail = QueuedMail(
         recipients=[recipients] if isinstance(recipients, str) else list(recipients),
         subject=subject,
         body=body,
+        html_body=html,
         headers=dict(headers or {}),
         language=language or current_language(),
         message_id=message_id_for(current_app.config["MAIL_SENDER"]),
     )
     db.session.add(mail)
-    db.session.info.setdefault(_QUEUED, []).append(mail)
+    if not bulk:
+        db.session.info.setdefault(_QUEUED, []).append(mail)
     return mail
 
 

@@ -36,6 +36,7 @@ _CLAIMED_COLUMNS = (
     MAIL.c.recipients,
     MAIL.c.subject,
     MAIL.c.body,
+    MAIL.c.html_body,
     MAIL.c.headers,
     MAIL.c.language,
     MAIL.c.message_id,
@@ -190,7 +191,10 @@ def build_message(mail: Row, config: Mapping) -> EmailMessage:
     message["Subject"] = mail.subject
     message["Date"] = format_datetime(mail.created_at)
     message["Message-ID"] = mail.message_id
-    message.set_content(mail.body)  # before Content-Language: it replaces every Content-* header
+    # Before Content-Language: making the message multipart moves every Content-* header.
+    message.set_content(mail.body)
+    if mail.html_body:
+        message.add_alternative(mail.html_body, subtype="html")
     message["Content-Language"] = mail.language
     for name, value in (mail.headers or {}).items():
         message[name] = value

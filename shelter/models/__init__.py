@@ -4,6 +4,7 @@ from shelter.models.audit import AuditEntry
 from shelter.models.base import UTCDateTime, utcnow
 from shelter.models.feeds import FeedKind, FeedToken
 from shelter.models.mail import MailState, QueuedMail
+from shelter.models.newsletter import NewsletterIssue
 from shelter.models.nights import BRUSSELS, Night, NightStatus, Stay
 from shelter.models.places import DEFAULT_BEDS, Place
 from shelter.models.public import (
@@ -32,6 +33,7 @@ __all__ = [
     "MailState",
     "MaterialNeed",
     "NewsPost",
+    "NewsletterIssue",
     "NewsletterSubscriber",
     "Night",
     "NightNotice",

@@ -34,6 +34,8 @@ class QueuedMail(db.Model):
     recipients: Mapped[list[str]] = mapped_column(JSON)
     subject: Mapped[str] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text)
+    # An HTML alternative to the plain text (a newsletter issue); most messages have none.
+    html_body: Mapped[str | None] = mapped_column(Text)
     headers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     language: Mapped[str] = mapped_column(String(8))
     # Kept from the first attempt to the last, so a receiving server can tell a retry.

@@ -29,4 +29,4 @@ def public_context() -> dict:
     return {"site": site_settings()}
 
 
-from shelter.public import commands, manage, views  # noqa: E402, F401
+from shelter.public import commands, manage, newsletter, views  # noqa: E402, F401

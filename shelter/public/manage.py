@@ -19,6 +19,7 @@ from shelter.public.forms import (
     form_local,
     local_instant,
 )
+from shelter.public.newsletter import queries as newsletter_issues
 from shelter.public.settings import SETTING_NAMES, save_site_settings, site_settings
 from shelter.security import coordinator_required
 from shelter.work import unit_of_work
@@ -264,7 +265,11 @@ def delete_need(need_id: int):
 @bp.get("/gestion/newsletter")
 @coordinator_required
 def subscribers():
-    return render_template("public/manage/newsletter.html", counts=queries.subscriber_counts())
+    return render_template(
+        "public/manage/newsletter.html",
+        counts=queries.subscriber_counts(),
+        issues=newsletter_issues.all_issues(),
+    )
 
 
 @bp.get("/gestion/newsletter/abonne-es.csv")

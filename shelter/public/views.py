@@ -30,6 +30,7 @@ from shelter.public.forms import (
     OneClickUnsubscribeForm,
 )
 from shelter.public.ical import public_events_calendar
+from shelter.public.newsletter import queries as newsletter_issues
 from shelter.public.settings import site_settings
 from shelter.report.figures import PublicCounter
 from shelter.report.queries import public_counter
@@ -229,7 +230,9 @@ def newsletter():
     form = NewsletterForm()
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
-        return render_template("public/newsletter.html", form=form), status
+        return render_template(
+            "public/newsletter.html", form=form, issues=newsletter_issues.sent_issues()
+        ), status
     if not form.is_spam:
         with unit_of_work():
             services.subscribe(form.email.data, current_language())
