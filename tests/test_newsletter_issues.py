@@ -10,7 +10,7 @@ from shelter.models import AuditEntry, NewsletterIssue, NewsletterSubscriber, Qu
 from shelter.public.services import unsubscribe_url
 from tests.conftest import login_as
 from tests.factories import make_issue, make_subscriber
-from tests.helpers import page, path_of, words
+from tests.helpers import french, page, path_of, words
 
 BODY = (
     "Bonjour à toutes et tous,\n\n"
@@ -79,7 +79,7 @@ def test_an_issue_reaches_confirmed_subscribers_each_with_a_one_click_unsubscrib
     issue_id = write_issue(coordinator_client)
     response = send(coordinator_client, issue_id)
     assert response.status_code == 302
-    assert "C'est parti : 3 messages sont en file d'envoi" in page(
+    assert french("C'est parti : 3 messages sont en file d'envoi") in page(
         coordinator_client.get(response.headers["Location"])
     )
     issue = db.session.get(NewsletterIssue, issue_id)
@@ -137,7 +137,7 @@ def test_a_second_send_is_refused(coordinator_client, audience, mailbox):
     assert send(coordinator_client, issue_id).status_code == 302
     again = send(coordinator_client, issue_id)
     assert again.status_code == 409
-    assert "Ce numéro a déjà été envoyé : il ne part pas une deuxième fois." in page(again)
+    assert french("Ce numéro a déjà été envoyé : il ne part pas une deuxième fois.") in page(again)
     assert count(QueuedMail) == 3
     sends = select(func.count()).where(AuditEntry.action == "newsletter.send")
     assert db.session.scalar(sends) == 1
