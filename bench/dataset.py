@@ -8,9 +8,9 @@ import random
 from dataclasses import dataclass
 from datetime import time, timedelta
 
+from shelter.clock import local_today
 from shelter.extensions import db
 from shelter.models import Night, Place, ShiftType, SignUp, Stay, User
-from shelter.nights.services import local_today
 from shelter.public.settings import save_site_settings
 from shelter.shifts.services import add_default_shifts
 

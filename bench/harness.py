@@ -19,10 +19,10 @@ from sqlalchemy import Engine, event, select
 
 from bench import dataset
 from shelter import create_app
+from shelter.clock import local_today
 from shelter.extensions import db
 from shelter.feeds.services import issue_feed_token
 from shelter.models import FeedKind, Night, Shift, SignUp, User
-from shelter.nights.services import local_today
 from shelter.security import public
 
 FLOOR_PATH = "/bench/floor"

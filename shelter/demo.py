@@ -5,11 +5,11 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from shelter.clock import local_instant, local_today, utcnow
 from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.i18n import french_typography
 from shelter.models import (
-    BRUSSELS,
     MaterialNeed,
     NewsPost,
     Night,
@@ -21,7 +21,6 @@ from shelter.models import (
     Stay,
     TotpAuthenticator,
     User,
-    utcnow,
 )
 from shelter.public.settings import DEFAULT_PRESENTATION, save_site_settings
 
@@ -194,8 +193,7 @@ DEMO_NEEDS = (
 
 
 def _brussels(days_ahead: int, at: time) -> datetime:
-    day = datetime.now(BRUSSELS).date() + timedelta(days=days_ahead)
-    return datetime.combine(day, at, BRUSSELS)
+    return local_instant(local_today() + timedelta(days=days_ahead), at)
 
 
 def load_public_demo_data() -> None:
@@ -275,7 +273,7 @@ def load_demo_nights() -> None:
 
     place = db.session.scalar(select(Place).order_by(Place.id).limit(1))
     coordinator = db.session.scalar(select(User).where(User.email == DEMO_ACCOUNTS[0].email))
-    today = services.local_today()
+    today = local_today()
     dates = services.dates_between(today, today + timedelta(weeks=6), weekdays=(4, 5))
     services.plan_nights(place, dates, None, "", coordinator)
     if db.session.scalar(select(Stay.id).limit(1)) is not None:

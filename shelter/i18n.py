@@ -14,7 +14,7 @@ from flask_babel import get_locale, get_translations
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
-from shelter.models.nights import BRUSSELS
+from shelter.clock import BRUSSELS
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 # The messages are written in French: French has no catalogue of its own.

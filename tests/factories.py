@@ -6,8 +6,9 @@ from functools import cache
 
 from werkzeug.security import generate_password_hash
 
+from shelter.clock import local_instant, utcnow
 from shelter.extensions import db
-from shelter.models import BRUSSELS, Night, Place, Shift, ShiftType, SignUp, Stay, User
+from shelter.models import Night, Place, Shift, ShiftType, SignUp, Stay, User
 from shelter.shifts.services import add_default_shifts
 
 DEFAULT_PASSWORD = "une phrase de passe solide"
@@ -70,10 +71,6 @@ def make_shift_type(
     db.session.add(shift_type)
     db.session.commit()
     return shift_type
-
-
-def local_instant(day: date, at: time) -> datetime:
-    return datetime.combine(day, at, BRUSSELS)
 
 
 def make_night(
@@ -157,7 +154,7 @@ def make_post(
     published: bool = True,
     published_at: datetime | None = None,
 ):
-    from shelter.models import NewsPost, utcnow
+    from shelter.models import NewsPost
 
     number = next(_counter)
     post = NewsPost(
@@ -212,7 +209,7 @@ def make_application(name: str = "Lou Candidate", email: str = "lou@example.org"
 
 
 def make_subscriber(email: str, status: str = "confirmed", language: str = "fr"):
-    from shelter.models import NewsletterSubscriber, utcnow
+    from shelter.models import NewsletterSubscriber
 
     subscriber = NewsletterSubscriber(
         email=email,
@@ -232,7 +229,6 @@ def make_issue(
     sent_to: int | None = None,
 ):
     """A newsletter issue saved as a coordinator would; ``sent_to`` marks it sent to that many."""
-    from shelter.models import utcnow
     from shelter.public.newsletter.services import save_issue
 
     issue = save_issue(None, subject=subject, body=body, actor=None)
@@ -263,7 +259,7 @@ def make_feed_link(user: User, kind: str = "personal") -> str:
 def make_totp(user: User, secret: str | None = None) -> str:
     """Give ``user`` a confirmed authenticator app and return its key."""
     from shelter.auth import totp
-    from shelter.models import TotpAuthenticator, utcnow
+    from shelter.models import TotpAuthenticator
 
     secret = secret or totp.new_secret()
     db.session.add(TotpAuthenticator(user_id=user.id, secret=secret, confirmed_at=utcnow()))

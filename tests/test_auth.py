@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from shelter.clock import utcnow
 from shelter.extensions import db
 from shelter.mail import stop_delivery
-from shelter.models import AccountToken, User, utcnow
+from shelter.models import AccountToken, User
 from tests.conftest import free_port, login_as, smtp_server_on
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.helpers import change_password, links_in, page, path_of, words

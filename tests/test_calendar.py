@@ -4,8 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from shelter.clock import local_today
 from shelter.extensions import db
-from shelter.nights.services import local_today
 from tests.factories import (
     make_night,
     make_place,

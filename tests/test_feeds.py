@@ -7,11 +7,12 @@ import recurring_ical_events
 from icalendar import Calendar
 from sqlalchemy import select
 
+from shelter.clock import BRUSSELS
 from shelter.extensions import db
 from shelter.feeds.http import known_etags
 from shelter.feeds.links import night_link, night_links
 from shelter.ical import event_bytes
-from shelter.models import BRUSSELS, FeedToken, hash_token
+from shelter.models import FeedToken, hash_token
 from tests.conftest import login_as
 from tests.factories import (
     make_feed_link,

@@ -4,8 +4,8 @@ from datetime import UTC, date, datetime
 
 from icalendar import Calendar
 
+from shelter.clock import BRUSSELS
 from shelter.ical import FeedEvent, calendar_bytes, event_uid, new_calendar, new_event
-from shelter.models import BRUSSELS
 
 FIRST, LAST = date(2026, 10, 2), date(2027, 12, 1)
 

@@ -3,9 +3,9 @@
 import re
 from datetime import timedelta
 
+from shelter.clock import local_today, utcnow
 from shelter.extensions import db
-from shelter.models import SignUp, utcnow
-from shelter.nights.services import local_today
+from shelter.models import SignUp
 from tests.factories import (
     DEFAULT_PASSWORD,
     make_application,

@@ -8,11 +8,12 @@ from email import message_from_bytes, policy
 import pytest
 from sqlalchemy import event, func, select
 
+from shelter.clock import utcnow
 from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.mail import outbox_path, queue_mail, stop_delivery
 from shelter.mail.delivery import deliver, retry_delay
-from shelter.models import QueuedMail, SignUp, utcnow
+from shelter.models import QueuedMail, SignUp
 from shelter.work import each_in_its_own_unit, unit_of_work
 from tests.conftest import free_port, smtp_server_on
 from tests.factories import make_night, make_shift_type, make_user

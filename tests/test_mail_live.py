@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from shelter.clock import local_today
 from shelter.extensions import db
 from shelter.models import QueuedMail, Shift
-from shelter.nights.services import local_today
 from tests.conftest import free_port, smtp_server_on
 from tests.factories import DEFAULT_PASSWORD, make_night, make_shift_type, make_user
 from tests.live import LiveClient, flask_command, gunicorn_server

@@ -3,8 +3,8 @@
 import re
 from datetime import date, timedelta
 
+from shelter.clock import local_today
 from shelter.extensions import db
-from shelter.nights.services import local_today
 from tests.factories import (
     make_night,
     make_place,

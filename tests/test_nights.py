@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from shelter.clock import local_today
 from shelter.extensions import db
 from shelter.models import AuditEntry, Night, Stay
 from shelter.nights import services
@@ -411,7 +412,7 @@ def test_address_and_notes_of_the_place_show_to_members(volunteer_client):
 
 
 def test_purge_guests_erases_old_aliases_and_notes_but_keeps_counts(app):
-    today = services.local_today()
+    today = local_today()
     old = make_night(today - timedelta(days=40))
     recent = make_night(today - timedelta(days=10))
     make_stay(old, places=3, alias="Amina", note="Sans porc")
@@ -432,7 +433,7 @@ def test_purge_guests_erases_old_aliases_and_notes_but_keeps_counts(app):
 
 
 def test_a_stay_whose_purge_fails_leaves_the_others_erased(app, monkeypatch):
-    old = make_night(services.local_today() - timedelta(days=40))
+    old = make_night(local_today() - timedelta(days=40))
     stays = [make_stay(old, alias=alias) for alias in ("Amina", "Yonas", "Selam")]
     real_record = services.record
 
@@ -464,7 +465,7 @@ def short_retention(app_config):
 
 
 def test_purge_follows_the_retention_setting(short_retention, app):
-    recent = make_night(services.local_today() - timedelta(days=10))
+    recent = make_night(local_today() - timedelta(days=10))
     make_stay(recent, alias="Yonas")
     assert "1 stay(s)" in app.test_cli_runner().invoke(args=["purge-guests"]).output
     assert db.session.scalar(select(Stay.alias)) is None

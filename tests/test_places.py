@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from shelter.clock import local_today
 from shelter.extensions import db
 from shelter.models import AuditEntry, Night, Place
-from shelter.nights.services import local_today
 from tests.factories import make_night, make_place, make_stay
 from tests.helpers import page
 

@@ -9,6 +9,7 @@ import feedparser
 import pytest
 from sqlalchemy import func, select
 
+from shelter.clock import utcnow
 from shelter.extensions import db
 from shelter.markup import render_markdown
 from shelter.models import (
@@ -19,7 +20,6 @@ from shelter.models import (
     PublicEvent,
     User,
     VolunteerApplication,
-    utcnow,
 )
 from tests.conftest import Mailbox, login_as
 from tests.factories import make_application, make_post, make_public_event, make_user

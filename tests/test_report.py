@@ -6,9 +6,9 @@ from datetime import date, timedelta
 
 import pytest
 
+from shelter.clock import local_today
 from shelter.extensions import db
 from shelter.models import Stay
-from shelter.nights.services import local_today
 from shelter.report.charts import Point, bar_chart
 from shelter.report.figures import Figures
 from shelter.report.queries import impact_report

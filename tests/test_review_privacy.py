@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from shelter.clock import local_today
 from shelter.extensions import db
 from shelter.models import (
     AuditEntry,
@@ -18,7 +19,6 @@ from shelter.models import (
     User,
     hash_token,
 )
-from shelter.nights.services import local_today
 from tests.conftest import Mailbox, login_as
 from tests.factories import (
     make_feed_link,

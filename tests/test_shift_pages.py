@@ -5,8 +5,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from shelter.clock import utcnow
 from shelter.extensions import db
-from shelter.models import NightNotice, utcnow
+from shelter.models import NightNotice
 from tests.factories import (
     make_night,
     make_place,

@@ -5,8 +5,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from shelter.clock import utcnow
 from shelter.extensions import db
-from shelter.models import NightNotice, Shift, ShiftType, SignUp, utcnow
+from shelter.models import NightNotice, Shift, ShiftType, SignUp
 from shelter.shifts import notifications
 from shelter.shifts.notifications import notify_night_cancelled
 from shelter.work import unit_of_work

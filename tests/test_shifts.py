@@ -10,9 +10,10 @@ from flask_login import login_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from shelter.clock import utcnow
 from shelter.domain import DomainError
 from shelter.extensions import db
-from shelter.models import AuditEntry, Night, Shift, ShiftType, SignUp, utcnow
+from shelter.models import AuditEntry, Night, Shift, ShiftType, SignUp
 from shelter.shifts import services, signups
 from tests.conftest import login_as
 from tests.factories import (

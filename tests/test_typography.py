@@ -11,9 +11,9 @@ import icalendar
 import pytest
 from werkzeug.routing import IntegerConverter
 
+from shelter.clock import local_today
 from shelter.extensions import db
 from shelter.i18n import french_typography, ngettext
-from shelter.nights.services import local_today
 from tests.conftest import login_as
 from tests.factories import (
     make_application,

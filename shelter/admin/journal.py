@@ -14,10 +14,11 @@ from flask import url_for
 from markupsafe import Markup, escape
 from sqlalchemy import select, tuple_
 
+from shelter.clock import utcnow
 from shelter.extensions import db
 from shelter.i18n import format_date, ngettext
 from shelter.i18n import gettext as _
-from shelter.models import AuditEntry, Night, Role, User, utcnow
+from shelter.models import AuditEntry, Night, Role, User
 
 # What the "what" filter offers: the entries whose action starts with one of the prefixes.
 CATEGORIES: dict[str, tuple[str, ...]] = {

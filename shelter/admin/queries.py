@@ -8,8 +8,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from shelter.admin.journal import CATEGORIES
+from shelter.clock import BRUSSELS
 from shelter.extensions import db
-from shelter.models import BRUSSELS, AuditEntry, User
+from shelter.models import AuditEntry, User
 
 ENTRIES_PER_PAGE = 50
 

@@ -37,10 +37,11 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
+from shelter.clock import utcnow
 from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.i18n import lazy_gettext as _l
-from shelter.models import Passkey, UsedChallenge, User, utcnow
+from shelter.models import Passkey, UsedChallenge, User
 
 REGISTER, SIGN_IN = "register", "sign-in"
 _SALT = "shelter.passkeys"

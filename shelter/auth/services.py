@@ -8,12 +8,13 @@ from flask_login import login_user, logout_user
 from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from shelter.clock import utcnow
 from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.feeds.services import revoke_feed_tokens
 from shelter.i18n import lazy_gettext as _l
 from shelter.mail import queue_mail, render_mail
-from shelter.models import AccountToken, FeedKind, Role, TokenPurpose, User, hash_token, utcnow
+from shelter.models import AccountToken, FeedKind, Role, TokenPurpose, User, hash_token
 from shelter.models.audit import record
 from shelter.security import start_session_clock
 from shelter.urls import external_url

@@ -14,19 +14,12 @@ from sqlalchemy import delete, func, or_, select, update
 from shelter.auth import passkeys, totp
 from shelter.auth.factors import has_passkey, has_second_factor, has_totp, second_factor_required
 from shelter.auth.services import log_in
+from shelter.clock import utcnow
 from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.i18n import lazy_gettext as _l
 from shelter.mail import queue_mail, render_mail
-from shelter.models import (
-    Passkey,
-    RecoveryCode,
-    Role,
-    TotpAuthenticator,
-    User,
-    hash_token,
-    utcnow,
-)
+from shelter.models import Passkey, RecoveryCode, Role, TotpAuthenticator, User, hash_token
 from shelter.models.audit import record
 from shelter.urls import external_url
 

@@ -4,8 +4,8 @@ from flask import abort, render_template
 from flask_login import current_user
 
 from shelter.calendar import bp, queries
+from shelter.clock import local_today
 from shelter.forms import FIRST_YEAR, LAST_YEAR
-from shelter.nights.services import local_today
 
 
 @bp.get("/")

@@ -12,9 +12,10 @@ from functools import lru_cache
 from babel.dates import format_date
 from flask_babel import force_locale
 
+from shelter.clock import BRUSSELS
 from shelter.i18n import gettext as _
 from shelter.ical import FeedEvent, calendar_bytes, event_uid
-from shelter.models import BRUSSELS, Night, Shift
+from shelter.models import Night, Shift
 
 NightLink = Callable[[int], str]
 

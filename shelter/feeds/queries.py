@@ -8,8 +8,9 @@ from sqlalchemy import Date, bindparam, func, select, true
 from sqlalchemy.orm import contains_eager, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
+from shelter.clock import BRUSSELS
 from shelter.extensions import db
-from shelter.models import BRUSSELS, FeedKind, FeedToken, Night, Place, Shift, SignUp, User
+from shelter.models import FeedKind, FeedToken, Night, Place, Shift, SignUp, User
 
 DAYS_BACK = 60
 DAYS_AHEAD = 365

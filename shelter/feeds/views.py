@@ -13,6 +13,7 @@ from flask import (
 from flask_login import current_user
 
 from shelter.auth.factors import missing_second_factor
+from shelter.clock import utcnow
 from shelter.extensions import db, limiter
 from shelter.feeds import bp, calendars, queries, services
 from shelter.feeds.forms import FeedLinkForm
@@ -26,7 +27,7 @@ from shelter.feeds.links import SubscribeLinks, feed_host, night_links, subscrib
 from shelter.forms import ConfirmForm
 from shelter.i18n import gettext as _
 from shelter.i18n import lazy_gettext as _l
-from shelter.models import FeedKind, User, hash_token, utcnow
+from shelter.models import FeedKind, User, hash_token
 from shelter.security import public
 from shelter.work import unit_of_work
 

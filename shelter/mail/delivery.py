@@ -24,8 +24,9 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import Row, and_, case, delete, func, or_, select, update
 
+from shelter.clock import utcnow
 from shelter.extensions import db
-from shelter.models import MailState, QueuedMail, utcnow
+from shelter.models import MailState, QueuedMail
 
 log = logging.getLogger(__name__)
 

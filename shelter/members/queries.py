@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from shelter.calendar.queries import Nights, upcoming_nights
+from shelter.clock import BRUSSELS, utcnow
 from shelter.extensions import db
 from shelter.models import (
-    BRUSSELS,
     ApplicationStatus,
     Night,
     NightStatus,
@@ -18,7 +18,6 @@ from shelter.models import (
     SignUp,
     User,
     VolunteerApplication,
-    utcnow,
 )
 from shelter.shifts.queries import gaps_between
 from shelter.shifts.signups import ShiftAction, available_actions

@@ -1,11 +1,11 @@
 """All models, importable from one place."""
 
 from shelter.models.audit import AuditEntry
-from shelter.models.base import UTCDateTime, utcnow
+from shelter.models.base import UTCDateTime
 from shelter.models.feeds import FeedKind, FeedToken
 from shelter.models.mail import MailState, QueuedMail
 from shelter.models.newsletter import NewsletterIssue
-from shelter.models.nights import BRUSSELS, Night, NightStatus, Stay
+from shelter.models.nights import Night, NightStatus, Stay
 from shelter.models.places import DEFAULT_BEDS, Place
 from shelter.models.public import (
     ApplicationStatus,
@@ -23,7 +23,6 @@ from shelter.models.twofactor import Passkey, RecoveryCode, TotpAuthenticator, U
 from shelter.models.users import AccountToken, Role, TokenPurpose, User, hash_token
 
 __all__ = [
-    "BRUSSELS",
     "DEFAULT_BEDS",
     "AccountToken",
     "ApplicationStatus",
@@ -59,5 +58,4 @@ __all__ = [
     "User",
     "VolunteerApplication",
     "hash_token",
-    "utcnow",
 ]

@@ -5,9 +5,7 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime, TypeDecorator
 from sqlalchemy.orm import Mapped, mapped_column
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from shelter.clock import utcnow
 
 
 class UTCDateTime(TypeDecorator):

@@ -6,8 +6,9 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from shelter.clock import utcnow
 from shelter.extensions import db
-from shelter.models.base import UTCDateTime, utcnow
+from shelter.models.base import UTCDateTime
 from shelter.models.users import User
 
 

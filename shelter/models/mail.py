@@ -11,8 +11,9 @@ from enum import StrEnum
 from sqlalchemy import JSON, CheckConstraint, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from shelter.clock import utcnow
 from shelter.extensions import db
-from shelter.models.base import UTCDateTime, utcnow
+from shelter.models.base import UTCDateTime
 
 
 class MailState(StrEnum):

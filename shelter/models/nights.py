@@ -2,16 +2,15 @@
 
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from shelter.clock import local_instant
 from shelter.extensions import db
 from shelter.models.base import Timestamped, UTCDateTime
 from shelter.models.places import Place
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
 # A night runs from the evening of its date to the morning after.
 EVENING_STARTS = time(18, 0)
 MORNING_ENDS = time(10, 0)
@@ -66,11 +65,11 @@ class Night(Timestamped, db.Model):
 
     @property
     def starts_at(self) -> datetime:
-        return datetime.combine(self.date, EVENING_STARTS, BRUSSELS)
+        return local_instant(self.date, EVENING_STARTS)
 
     @property
     def ends_at(self) -> datetime:
-        return datetime.combine(self.morning, MORNING_ENDS, BRUSSELS)
+        return local_instant(self.morning, MORNING_ENDS)
 
     def __repr__(self) -> str:
         return f"<Night {self.id} {self.date}>"

@@ -7,9 +7,10 @@ from enum import StrEnum
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from shelter.clock import utcnow
 from shelter.extensions import db
 from shelter.markup import render_markdown
-from shelter.models.base import Timestamped, UTCDateTime, utcnow
+from shelter.models.base import Timestamped, UTCDateTime
 from shelter.models.users import User
 
 

@@ -7,8 +7,9 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, Time, UniqueCo
 from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from shelter.clock import utcnow
 from shelter.extensions import db
-from shelter.models.base import Timestamped, UTCDateTime, utcnow
+from shelter.models.base import Timestamped, UTCDateTime
 from shelter.models.nights import Night, NightStatus
 from shelter.models.users import User
 

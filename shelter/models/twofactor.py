@@ -5,8 +5,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from shelter.clock import utcnow
 from shelter.extensions import db
-from shelter.models.base import UTCDateTime, utcnow
+from shelter.models.base import UTCDateTime
 from shelter.models.users import User
 
 

@@ -9,8 +9,9 @@ from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from shelter.clock import utcnow
 from shelter.extensions import db
-from shelter.models.base import Timestamped, UTCDateTime, utcnow
+from shelter.models.base import Timestamped, UTCDateTime
 
 
 class Role(StrEnum):

@@ -1,6 +1,7 @@
 import click
 from flask import current_app
 
+from shelter.clock import local_today
 from shelter.nights import bp, services
 from shelter.work import each_in_its_own_unit, unit_of_work
 
@@ -14,7 +15,7 @@ def purge_guests_command() -> None:
     """
     days = int(current_app.config["GUEST_RETENTION_DAYS"])
     with unit_of_work():
-        due = services.stays_to_purge(services.local_today(), days)
+        due = services.stays_to_purge(local_today(), days)
     purged = each_in_its_own_unit(due, services.purge_guest_data)
     click.echo(f"Guest data erased from {purged.done} stay(s) that left more than {days} days ago.")
     if purged.failed:

@@ -6,8 +6,9 @@ from datetime import date
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from shelter.clock import utcnow
 from shelter.extensions import db
-from shelter.models import Night, NightStatus, Place, Shift, SignUp, Stay, User, utcnow
+from shelter.models import Night, NightStatus, Place, Shift, SignUp, Stay, User
 
 
 def night_with_shifts(night_id: int) -> Night | None:

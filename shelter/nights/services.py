@@ -12,26 +12,23 @@ write lock from its first statement (``BEGIN IMMEDIATE``). A refusal raises
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from shelter.clock import utcnow
 from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.i18n import format_date, ngettext
 from shelter.i18n import gettext as _
-from shelter.models import BRUSSELS, Night, NightStatus, Place, SignUp, Stay, User, utcnow
+from shelter.models import Night, NightStatus, Place, SignUp, Stay, User
 from shelter.models.audit import about_night, about_stay, record
 from shelter.shifts import notifications
 from shelter.shifts.services import active_shift_types, add_default_shifts
 
 # A stay is booked night by night: (place id, evening date) -> places.
 Occupation = dict[tuple[int, date], int]
-
-
-def local_today() -> date:
-    return datetime.now(BRUSSELS).date()
 
 
 def night_label(day: date) -> str:

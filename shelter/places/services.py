@@ -2,12 +2,13 @@
 
 from sqlalchemy import select, update
 
+from shelter.clock import local_today
 from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.i18n import gettext as _
 from shelter.models import Night, Place, User
 from shelter.models.audit import record
-from shelter.nights.services import dates_label, local_today
+from shelter.nights.services import dates_label
 
 
 def create_place(name: str, beds: int, address: str, notes: str, actor: User | None) -> Place:

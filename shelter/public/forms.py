@@ -1,5 +1,4 @@
 import re
-from datetime import datetime
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
@@ -27,7 +26,6 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from shelter.auth.forms import email_field
 from shelter.forms import no_control_characters, sensible_year, single_line, strip
 from shelter.i18n import lazy_gettext as _l
-from shelter.models import BRUSSELS
 from shelter.public.donations import HOLDER_MAX, parse_amount
 from shelter.public.validation import (
     bic_problem,
@@ -52,16 +50,6 @@ def too_long(limit: int):
 
 def upper(value: str) -> str:
     return value.upper()
-
-
-def local_instant(value: datetime | None) -> datetime | None:
-    """Read a naive form datetime as Brussels time."""
-    return None if value is None else value.replace(tzinfo=BRUSSELS)
-
-
-def form_local(value: datetime | None) -> datetime | None:
-    """Show a stored instant in a datetime-local field, in Brussels time."""
-    return None if value is None else value.astimezone(BRUSSELS).replace(tzinfo=None)
 
 
 class MultiCheckboxField(SelectMultipleField):

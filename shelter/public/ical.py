@@ -3,9 +3,10 @@
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
+from shelter.clock import BRUSSELS
 from shelter.ical import FeedEvent, calendar_bytes, event_uid
 from shelter.markup import plain_text
-from shelter.models import BRUSSELS, PublicEvent
+from shelter.models import PublicEvent
 
 # An event without an end is shown as lasting two hours: DTEND is always written.
 DEFAULT_LENGTH = timedelta(hours=2)

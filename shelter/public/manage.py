@@ -4,6 +4,7 @@ newsletter subscribers and settings."""
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from shelter.clock import from_form, to_form
 from shelter.extensions import db
 from shelter.forms import ConfirmForm
 from shelter.i18n import gettext as _
@@ -16,8 +17,6 @@ from shelter.public.forms import (
     NewsPostForm,
     PublicEventForm,
     SiteSettingsForm,
-    form_local,
-    local_instant,
 )
 from shelter.public.newsletter import queries as newsletter_issues
 from shelter.public.settings import SETTING_NAMES, save_site_settings, site_settings
@@ -44,7 +43,7 @@ def _edit_post(post: NewsPost | None):
                 "title": post.title,
                 "slug": post.slug,
                 "body": post.body,
-                "published_at": form_local(post.published_at),
+                "published_at": to_form(post.published_at),
                 "is_published": post.is_published,
             }
         )
@@ -57,7 +56,7 @@ def _edit_post(post: NewsPost | None):
                 title=form.title.data,
                 slug=form.slug.data,
                 body=form.body.data,
-                published_at=local_instant(form.published_at.data),
+                published_at=from_form(form.published_at.data),
                 is_published=form.is_published.data,
                 actor=current_user,
             )
@@ -109,8 +108,8 @@ def _edit_event(event: PublicEvent | None):
         form = PublicEventForm(
             data={
                 "title": event.title,
-                "starts_at": form_local(event.starts_at),
-                "ends_at": form_local(event.ends_at),
+                "starts_at": to_form(event.starts_at),
+                "ends_at": to_form(event.ends_at),
                 "location": event.location,
                 "description": event.description,
                 "published": event.published,
@@ -121,8 +120,8 @@ def _edit_event(event: PublicEvent | None):
             saved = services.save_public_event(
                 event,
                 title=form.title.data,
-                starts_at=local_instant(form.starts_at.data),
-                ends_at=local_instant(form.ends_at.data),
+                starts_at=from_form(form.starts_at.data),
+                ends_at=from_form(form.ends_at.data),
                 location=form.location.data,
                 description=form.description.data or "",
                 published=form.published.data,

@@ -5,6 +5,7 @@ from datetime import timedelta
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
 
+from shelter.clock import utcnow
 from shelter.extensions import db
 from shelter.models import (
     ApplicationStatus,
@@ -14,7 +15,6 @@ from shelter.models import (
     PublicEvent,
     SubscriberStatus,
     VolunteerApplication,
-    utcnow,
 )
 
 FEED_HISTORY = timedelta(days=365)

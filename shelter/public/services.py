@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import delete, select
 
 from shelter.auth.services import find_user_by_email, invite, normalise_email
+from shelter.clock import utcnow
 from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.i18n import lazy_gettext as _l
@@ -26,7 +27,6 @@ from shelter.models import (
     User,
     VolunteerApplication,
     hash_token,
-    utcnow,
 )
 from shelter.models.audit import record
 from shelter.public.settings import site_settings

@@ -15,11 +15,11 @@ from flask import (
 )
 
 from shelter.auth.services import normalise_email
+from shelter.clock import local_today
 from shelter.extensions import csrf, limiter
 from shelter.forms import ConfirmForm
 from shelter.i18n import current_language
 from shelter.i18n import gettext as _
-from shelter.nights.services import local_today
 from shelter.public import bp, queries, services
 from shelter.public.atom import news_feed
 from shelter.public.donations import PRESET_AMOUNTS, bank_account, payment_qr_for_page

@@ -1,7 +1,7 @@
 from flask import Response, abort, render_template
 
+from shelter.clock import local_today
 from shelter.forms import FIRST_YEAR
-from shelter.nights.services import local_today
 from shelter.report import bp, queries
 from shelter.report.charts import monthly_charts
 from shelter.report.export import report_csv

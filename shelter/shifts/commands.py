@@ -2,7 +2,7 @@
 
 import click
 
-from shelter.models import utcnow
+from shelter.clock import utcnow
 from shelter.shifts import bp, services
 from shelter.work import each_in_its_own_unit, unit_of_work
 

@@ -7,6 +7,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from shelter.clock import utcnow
 from shelter.extensions import db
 from shelter.models import (
     Night,
@@ -17,7 +18,6 @@ from shelter.models import (
     ShiftType,
     SignUp,
     User,
-    utcnow,
 )
 
 

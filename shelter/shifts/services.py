@@ -13,11 +13,11 @@ from flask import current_app
 from sqlalchemy import and_, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
+from shelter.clock import BRUSSELS, local_instant, utcnow
 from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.i18n import gettext as _
 from shelter.models import (
-    BRUSSELS,
     Night,
     NightNotice,
     NightStatus,
@@ -27,7 +27,6 @@ from shelter.models import (
     ShiftType,
     SignUp,
     User,
-    utcnow,
 )
 from shelter.models.audit import about_night, about_shift, record
 from shelter.shifts import notifications, signups
@@ -44,7 +43,7 @@ def shift_times(day: date, start: time, end: time) -> tuple[datetime, datetime]:
     """
     start_day = day + timedelta(days=1) if start < MORNING_BEFORE else day
     end_day = start_day + timedelta(days=1) if end <= start else start_day
-    return datetime.combine(start_day, start, BRUSSELS), datetime.combine(end_day, end, BRUSSELS)
+    return local_instant(start_day, start), local_instant(end_day, end)
 
 
 def local_times(shift: Shift) -> tuple[time, time]:

@@ -6,9 +6,10 @@ from datetime import datetime, time
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
+from shelter.clock import utcnow
 from shelter.domain import DomainError
 from shelter.extensions import db
-from shelter.models import Night, NightStatus, Shift, ShiftType, User, utcnow
+from shelter.models import Night, NightStatus, Shift, ShiftType, User
 from shelter.models.audit import record
 from shelter.shifts.services import check_shift_values, shift_times, update_shift
 

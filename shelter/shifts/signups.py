@@ -22,11 +22,12 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
+from shelter.clock import utcnow
 from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.i18n import format_datetime
 from shelter.i18n import gettext as _
-from shelter.models import Night, NightStatus, Shift, SignUp, User, utcnow
+from shelter.models import Night, NightStatus, Shift, SignUp, User
 from shelter.models.audit import about_shift, record
 from shelter.shifts import notifications
 from shelter.shifts.labels import shift_label

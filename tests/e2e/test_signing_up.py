@@ -4,10 +4,11 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from shelter.clock import local_today
 from shelter.demo import DEMO_ACCOUNTS, load_demo_data
 from shelter.extensions import db
 from shelter.models import Night, Place, Shift, SignUp, User
-from shelter.nights.services import local_today, plan_nights
+from shelter.nights.services import plan_nights
 
 pytestmark = [pytest.mark.e2e, pytest.mark.server]
 

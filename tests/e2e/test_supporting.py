@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
+from shelter.clock import local_today
 from shelter.extensions import db
-from shelter.nights.services import local_today
 from shelter.public.settings import save_site_settings
 from tests.factories import (
     make_night,

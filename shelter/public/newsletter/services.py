@@ -9,12 +9,13 @@ sends it is refused the same way, so a sent issue never changes.
 
 from sqlalchemy import Delete, Update, delete, update
 
+from shelter.clock import utcnow
 from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.i18n import lazy_gettext as _l
 from shelter.mail import queue_mail
 from shelter.markup import render_markdown
-from shelter.models import NewsletterIssue, User, utcnow
+from shelter.models import NewsletterIssue, User
 from shelter.models.audit import record
 from shelter.public.newsletter.messages import compose, stand_in_unsubscribe_link
 from shelter.public.queries import confirmed_subscribers
