@@ -45,8 +45,14 @@ class Night(Timestamped, db.Model):
     note: Mapped[str] = mapped_column(String(500), default="")
     # iCalendar SEQUENCE: bumped on every change of time or status.
     sequence: Mapped[int] = mapped_column(default=0)
+    # The coordinator on call (astreinte) that night: whom the team calls, and whom the
+    # no-show alert reaches first. Nobody by default.
+    on_call_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
 
     place: Mapped[Place] = relationship()
+    on_call: Mapped["User | None"] = relationship(foreign_keys=[on_call_id])  # noqa: F821
     shifts: Mapped[list["Shift"]] = relationship(  # noqa: F821
         back_populates="night", order_by="Shift.starts_at, Shift.id", cascade="all, delete-orphan"
     )
