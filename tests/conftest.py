@@ -15,7 +15,7 @@ from aiosmtpd.controller import Controller
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import exists, literal, select, text, union_all
 
 from shelter import ROOT, create_app
 from shelter.extensions import db
@@ -145,14 +145,29 @@ def migrated_database(database_url, tmp_path_factory) -> str:
 
 
 def empty_database() -> None:
+    """Leave the database as the migrations made it: no rows, identities from 1 again.
+
+    On PostgreSQL, only the tables a test wrote to are emptied, with DELETE rather than
+    TRUNCATE (which rewrites every table's files and costs half a second a test)."""
     tables = db.metadata.sorted_tables
     with db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            names = ", ".join(f'"{table.name}"' for table in tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
+        if connection.dialect.name != "postgresql":
             for table in reversed(tables):
                 connection.execute(table.delete())
+            return
+        probes = union_all(
+            *(select(literal(table.name)).where(exists().select_from(table)) for table in tables)
+        )
+        written = set(connection.execute(probes).scalars())
+        for table in reversed(tables):
+            if table.name in written:
+                connection.execute(table.delete())
+        connection.execute(
+            text(
+                "SELECT setval(format('%I.%I', schemaname, sequencename), 1, false)"
+                " FROM pg_sequences WHERE last_value IS NOT NULL"
+            )
+        )
 
 
 @pytest.fixture
