@@ -121,6 +121,8 @@ def load_demo_shift_types() -> None:
                 min_volunteers=minimum,
                 max_volunteers=maximum,
                 position=position,
+                # The overnight type (it ends the next day) needs somebody there.
+                presence_required=end <= start,
             )
         )
     db.session.flush()

@@ -130,7 +130,7 @@ def test_coordinators_see_unready_nights_applications_and_withdrawal_requests(
     assert tasks.count("Gérer les services") == 1
     assert f"/services/nuit/{soon.id}" in tasks
     assert "2 candidatures en attente" in tasks and "/gestion/candidatures" in tasks
-    assert "Demandes de désistement" in tasks and "Alex" in tasks and "Malade" in tasks
+    assert "Demandes de remplacement" in tasks and "Alex" in tasks and "Malade" in tasks
 
 
 def test_coordinators_with_nothing_to_handle_are_told(coordinator_client):
@@ -163,7 +163,7 @@ def test_the_landing_page_costs_a_fixed_number_of_queries(coordinator_client, co
     plan(range(2, 20))
     with count_queries(db.engine) as many:
         response = coordinator_client.get("/mon-espace")
-    assert "Demandes de désistement" in page(response)
+    assert "Demandes de remplacement" in page(response)
     assert selects(empty) <= selects(few) == selects(many) <= 10
 
 
