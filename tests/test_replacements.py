@@ -275,6 +275,11 @@ def test_checking_in_through_the_page(app, team):
     assert "Alex" in coordinator_view
     assert french("Arrivé·e à") not in words(lou.get(night_page))
     assert client_of(app, team["lou"]).post("/services/999999/arrivee").status_code == 404
+    anonymous = app.test_client().post(f"/services/{meal.id}/arrivee")
+    assert anonymous.headers["Location"].startswith("/connexion")
+    coordinator = client_of(app, team["camille"])
+    refused = coordinator.post(f"/services/{meal.id}/arrivee", follow_redirects=True)
+    assert french("Tu n'es pas inscrit·e à ce service.") in page(refused)
     [entry] = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "signup.check_in"))
     assert entry.actor_id == team["alex"].id
 
