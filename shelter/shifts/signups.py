@@ -411,6 +411,9 @@ def withdraw(shift: Shift, user: User, now: datetime | None = None) -> None:
     if decision is not Offer.WITHDRAW:
         raise _refused(decision, shift, user, user)
     _drop_signup(signup)
+    from shelter.shifts import replacements
+
+    replacements.close_requests(shift, user)
     record(user, "signup.withdraw", "shift", shift.id, **about_shift(shift))
 
 
