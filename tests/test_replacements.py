@@ -373,3 +373,13 @@ def test_free_volunteers_and_landing_requests_follow_the_sign_up_rule(app, team)
     assert sorted(user.name for user in free) == ["Lou", "Sam"]
     assert [r.id for r in replacements.open_requests_for(team["sam"])] == [request.id]
     assert replacements.open_requests_for(team["kim"]) == []
+
+
+def test_a_free_withdrawal_closes_an_open_request(app, team):
+    request = ask(app, team)
+    meal = at(team["meal"], timedelta(days=5))  # moved: before the cut-off again
+    alex = client_of(app, team["alex"])
+    assert alex.post(f"/services/{meal.id}/desistement").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(ReplacementRequest, request.id).closed_at is not None
+    assert replacements.open_requests_for(team["lou"]) == []
