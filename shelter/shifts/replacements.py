@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select, update
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from shelter.clock import utcnow
 from shelter.domain import DomainError
@@ -142,9 +142,23 @@ def request_with_shift(request_id: int) -> ReplacementRequest | None:
 
 
 def open_requests_for(member: User, now: datetime | None = None) -> list[ReplacementRequest]:
-    """The open requests of others that ``member`` may take, soonest first; two queries."""
+    """The open requests of others that ``member`` may take, soonest first; one query.
+
+    The rule of ``signups.replacement_refusal`` in SQL: not on that shift, and no planned shift
+    of theirs that ``Shift.clashes_with`` it.
+    """
     now = now or utcnow()
-    requests = list(
+    theirs = aliased(Shift)
+    held = (
+        select(SignUp.id)
+        .join(theirs, SignUp.shift_id == theirs.id)
+        .where(
+            SignUp.user_id == member.id,
+            theirs.status == NightStatus.PLANNED,
+            (theirs.id == Shift.id) | theirs.clashes_with(Shift),
+        )
+    )
+    return list(
         db.session.scalars(
             select(ReplacementRequest)
             .join(ReplacementRequest.shift)
@@ -156,14 +170,15 @@ def open_requests_for(member: User, now: datetime | None = None) -> list[Replace
                 .contains_eager(Night.place),
                 joinedload(ReplacementRequest.requester),
             )
-            .where(_open(), _in_the_future(now), ReplacementRequest.requester_id != member.id)
+            .where(
+                _open(),
+                _in_the_future(now),
+                ReplacementRequest.requester_id != member.id,
+                ~held.exists(),
+            )
             .order_by(Shift.starts_at, ReplacementRequest.id)
-        ).unique()
+        )
     )
-    if not requests:
-        return []
-    free = signups.replaceable(member, [request.shift for request in requests], now)
-    return [request for request in requests if request.shift_id in free]
 
 
 # --- Accepting -------------------------------------------------------------------------------
