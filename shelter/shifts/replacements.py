@@ -113,20 +113,6 @@ def open_request(signup: SignUp, now: datetime) -> ReplacementRequest:
     return request
 
 
-def close_requests(shift: Shift, user: User) -> None:
-    """End the open requests of ``user`` on ``shift`` (they are no longer on it)."""
-    db.session.execute(
-        update(ReplacementRequest)
-        .where(
-            ReplacementRequest.shift_id == shift.id,
-            ReplacementRequest.requester_id == user.id,
-            _open(),
-        )
-        .values(closed_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-
-
 # --- Reading ---------------------------------------------------------------------------------
 
 

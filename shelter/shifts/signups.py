@@ -27,7 +27,7 @@ from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.i18n import format_datetime
 from shelter.i18n import gettext as _
-from shelter.models import Night, NightStatus, Shift, SignUp, User
+from shelter.models import Night, NightStatus, ReplacementRequest, Shift, SignUp, User
 from shelter.models.audit import about_shift, record
 from shelter.shifts import notifications
 from shelter.shifts.labels import shift_label
@@ -404,6 +404,21 @@ def _drop_signup(signup: SignUp) -> None:
     db.session.refresh(shift)
 
 
+def _close_replacement_requests(shift: Shift, user: User) -> None:
+    """End the open replacement requests of ``user`` on ``shift``: they are no longer on it."""
+    db.session.execute(
+        update(ReplacementRequest)
+        .where(
+            ReplacementRequest.shift_id == shift.id,
+            ReplacementRequest.requester_id == user.id,
+            ReplacementRequest.accepted_at.is_(None),
+            ReplacementRequest.closed_at.is_(None),
+        )
+        .values(closed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
 def withdraw(shift: Shift, user: User, now: datetime | None = None) -> None:
     """Take ``user`` off ``shift``, free of charge until the cut-off."""
     signup = find_signup(shift, user)
@@ -411,9 +426,7 @@ def withdraw(shift: Shift, user: User, now: datetime | None = None) -> None:
     if decision is not Offer.WITHDRAW:
         raise _refused(decision, shift, user, user)
     _drop_signup(signup)
-    from shelter.shifts import replacements
-
-    replacements.close_requests(shift, user)
+    _close_replacement_requests(shift, user)
     record(user, "signup.withdraw", "shift", shift.id, **about_shift(shift))
 
 
@@ -425,7 +438,7 @@ def request_withdrawal(
     The sign-up is marked (``withdrawal_requested_at``) and stays until someone takes the
     place (``shelter.shifts.replacements.accept``) or a coordinator removes the volunteer.
     """
-    from shelter.shifts import replacements
+    from shelter.shifts import replacements  # which builds on these rules: imported here
 
     now = now or utcnow()
     signup = find_signup(shift, user)
@@ -474,9 +487,7 @@ def remove(signup: SignUp, actor: User) -> None:
     if _is_cancelled(shift):
         raise _refused(Refusal.CANCELLED, shift, user, actor)
     _drop_signup(signup)
-    from shelter.shifts import replacements
-
-    replacements.close_requests(shift, user)
+    _close_replacement_requests(shift, user)
     record(actor, "signup.remove", "shift", shift.id, user_id=user.id, **about_shift(shift))
     if user.id != actor.id:
         notifications.notify_removed(user, shift, actor)
