@@ -16,8 +16,11 @@ from shelter.models import (
     NightStatus,
     Place,
     PublicEvent,
+    ReplacementRequest,
     Role,
+    Shift,
     ShiftType,
+    SignUp,
     Stay,
     TotpAuthenticator,
     User,
@@ -70,6 +73,7 @@ def load_demo_data() -> list[DemoAccount]:
     load_demo_shift_types()
     load_demo_nights()
     load_demo_signups()
+    load_demo_replacement()
     load_public_demo_data()
     return list(DEMO_ACCOUNTS)
 
@@ -121,6 +125,8 @@ def load_demo_shift_types() -> None:
                 min_volunteers=minimum,
                 max_volunteers=maximum,
                 position=position,
+                # The overnight type (it ends the next day) needs somebody there.
+                presence_required=end <= start,
             )
         )
     db.session.flush()
@@ -151,6 +157,29 @@ def load_demo_signups() -> None:
                     sign_up(shift, volunteer)
             except DomainError:
                 continue
+
+
+def load_demo_replacement() -> None:
+    """Open one replacement request (a volunteer who cannot come), when there is none yet."""
+    if db.session.scalar(select(ReplacementRequest).limit(1)) is not None:
+        return
+    signup = db.session.scalar(
+        select(SignUp)
+        .join(Shift, SignUp.shift_id == Shift.id)
+        .join(User, SignUp.user_id == User.id)
+        .where(User.email == "alex@demo.example.org", Shift.starts_at > utcnow())
+        .order_by(Shift.starts_at)
+        .limit(1)
+    )
+    if signup is None:
+        return
+    signup.withdrawal_requested_at = utcnow()
+    signup.withdrawal_reason = "Malade, désolé·e."
+    db.session.add(
+        ReplacementRequest(
+            shift_id=signup.shift_id, requester_id=signup.user_id, reason=signup.withdrawal_reason
+        )
+    )
 
 
 DEMO_POSTS = (

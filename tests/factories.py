@@ -59,8 +59,10 @@ def make_shift_type(
     minimum: int = 2,
     maximum: int = 3,
     position: int = 0,
+    presence_required: bool = False,
 ) -> ShiftType:
     shift_type = ShiftType(
+        presence_required=presence_required,
         name=name,
         start_time=start,
         end_time=end,
@@ -135,7 +137,9 @@ def make_standard_shift_types() -> tuple[ShiftType, ShiftType, ShiftType]:
     """The collective's three usual shift types: meal, evening and night, morning."""
     return (
         make_shift_type("Repas", time(18, 0), time(21, 0), 2, 3, position=0),
-        make_shift_type("Soirée et nuit", time(20, 0), time(9, 0), 2, 2, position=1),
+        make_shift_type(
+            "Soirée et nuit", time(20, 0), time(9, 0), 2, 2, position=1, presence_required=True
+        ),
         make_shift_type("Matin", time(7, 30), time(10, 0), 1, 2, position=2),
     )
 

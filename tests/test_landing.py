@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from shelter.clock import local_today, utcnow
 from shelter.extensions import db
-from shelter.models import SignUp
+from shelter.models import ReplacementRequest, SignUp
 from tests.factories import (
     DEFAULT_PASSWORD,
     make_application,
@@ -130,7 +130,7 @@ def test_coordinators_see_unready_nights_applications_and_withdrawal_requests(
     assert tasks.count("Gérer les services") == 1
     assert f"/services/nuit/{soon.id}" in tasks
     assert "2 candidatures en attente" in tasks and "/gestion/candidatures" in tasks
-    assert "Demandes de désistement" in tasks and "Alex" in tasks and "Malade" in tasks
+    assert "Demandes de remplacement" in tasks and "Alex" in tasks and "Malade" in tasks
 
 
 def test_coordinators_with_nothing_to_handle_are_told(coordinator_client):
@@ -150,6 +150,9 @@ def test_the_landing_page_costs_a_fixed_number_of_queries(coordinator_client, co
             make_signup(night.shifts[1], volunteers[day % 4])
             request = make_signup(night.shifts[2], volunteers[(day + 1) % 4])
             request.withdrawal_requested_at = utcnow()
+            db.session.add(
+                ReplacementRequest(shift_id=request.shift_id, requester_id=request.user_id)
+            )
         make_application(email=f"applicant{days.start}@example.org")
         db.session.commit()
         db.session.expire_all()
@@ -163,7 +166,8 @@ def test_the_landing_page_costs_a_fixed_number_of_queries(coordinator_client, co
     plan(range(2, 20))
     with count_queries(db.engine) as many:
         response = coordinator_client.get("/mon-espace")
-    assert "Demandes de désistement" in page(response)
+    assert "Demandes de remplacement" in page(response)
+    assert page(response).count("Je remplace") >= 18
     assert selects(empty) <= selects(few) == selects(many) <= 10
 
 

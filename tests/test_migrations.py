@@ -171,3 +171,60 @@ def test_old_audit_entries_and_feed_links_survive_the_upgrade(fresh_database_url
             assert summaries["night.plan"] == "capacity=10 date=2026-12-04"
             assert connection.execute(text("SELECT count(*) FROM feed_tokens")).scalar() == 1
         db.engine.dispose()
+
+
+BEFORE_REPLACEMENTS = "e1a7c3b90f42"
+ROWS_BEFORE_REPLACEMENTS = """
+INSERT INTO users (id, email, name, role, active, language, session_version, created_at,
+    updated_at) VALUES (1, 'alex@example.org', 'Alex', 'volunteer', true, 'fr', 1,
+    '2026-01-01 10:00:00', '2026-01-01 10:00:00');
+INSERT INTO places (id, name, beds, address, notes, active, created_at, updated_at)
+    VALUES (1, 'La Maison', 10, '', '', true, '2026-01-01 10:00:00', '2026-01-01 10:00:00');
+INSERT INTO nights (id, place_id, date, capacity, places_used, status, note, sequence,
+    created_at, updated_at) VALUES (7, 1, '2026-12-04', 10, 0, 'planned', '', 0,
+    '2026-01-01 10:00:00', '2026-01-01 10:00:00');
+INSERT INTO shift_types (id, name, description, start_time, end_time, min_volunteers,
+    max_volunteers, position, active, created_at, updated_at) VALUES
+    (1, 'Repas', '', '18:00:00', '21:00:00', 2, 3, 0, true, '2026-01-01 10:00:00',
+    '2026-01-01 10:00:00'),
+    (2, 'Nuit', '', '20:00:00', '09:00:00', 2, 2, 1, true, '2026-01-01 10:00:00',
+    '2026-01-01 10:00:00');
+INSERT INTO shifts (id, night_id, shift_type_id, name, description, starts_at, ends_at,
+    min_volunteers, max_volunteers, signup_count, status, sequence, created_at, updated_at)
+    VALUES (3, 7, 1, 'Repas', '', '2026-12-04 17:00:00', '2026-12-04 20:00:00', 2, 3, 1,
+    'planned', 0, '2026-01-01 10:00:00', '2026-01-01 10:00:00');
+INSERT INTO signups (id, shift_id, user_id, created_at, withdrawal_requested_at,
+    withdrawal_reason) VALUES (5, 3, 1, '2026-11-01 10:00:00', '2026-12-03 09:00:00',
+    'Malade')
+"""
+
+
+def test_the_overnight_type_needs_presence_and_old_requests_seek_a_replacement(
+    fresh_database_url, tmp_path
+):
+    app = create_app(make_config(fresh_database_url, tmp_path))
+    with app.app_context():
+        upgrade(revision=BEFORE_REPLACEMENTS)
+        with db.engine.begin() as connection:
+            for statement in ROWS_BEFORE_REPLACEMENTS.split(";"):
+                connection.execute(text(statement))
+        upgrade()
+        with db.engine.connect() as connection:
+            flags = connection.execute(
+                text("SELECT name, presence_required FROM shift_types ORDER BY id")
+            ).all()
+            assert [(name, bool(flag)) for name, flag in flags] == [
+                ("Repas", False),
+                ("Nuit", True),
+            ]
+            requests = connection.execute(
+                text(
+                    "SELECT shift_id, requester_id, reason, accepted_by_id, closed_at"
+                    " FROM replacement_requests"
+                )
+            ).all()
+            assert [tuple(row) for row in requests] == [(3, 1, "Malade", None, None)]
+        downgrade(revision=BEFORE_REPLACEMENTS)
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM signups")).scalar() == 1
+        db.engine.dispose()

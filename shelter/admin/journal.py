@@ -222,6 +222,11 @@ def _signups(entry, details, known, parts) -> str | None:
         "signup.withdrawal_request": _(
             "%(actor)s a demandé à se désister du service %(shift)s.", **s
         ),
+        "signup.replacement_request": _(
+            "%(actor)s ne peut plus venir au service %(shift)s et a demandé un remplacement.", **s
+        ),
+        "signup.replace": _("%(actor)s a remplacé %(member)s au service %(shift)s.", **s),
+        "signup.check_in": _("%(actor)s a signalé son arrivée au service %(shift)s.", **s),
         "signup.assign": _("%(actor)s a inscrit %(member)s au service %(shift)s.", **s),
         "signup.remove": _("%(actor)s a retiré %(member)s du service %(shift)s.", **s),
     }.get(entry.action)

@@ -14,12 +14,14 @@ from shelter.models import (
     ApplicationStatus,
     Night,
     NightStatus,
+    ReplacementRequest,
     Shift,
     SignUp,
     User,
     VolunteerApplication,
 )
 from shelter.shifts.queries import gaps_between
+from shelter.shifts.replacements import open_requests_for
 from shelter.shifts.signups import ShiftAction, available_actions
 
 URGENT_DAYS = 7
@@ -46,6 +48,8 @@ class Landing:
     actions: dict[int, ShiftAction]
     upcoming: Nights
     tasks: CoordinationTasks | None = field(default=None)
+    # Others' replacement requests the member may take (``shelter.shifts.replacements``).
+    replacements: list[ReplacementRequest] = field(default_factory=list)
 
 
 def next_signup(user: User, now: datetime) -> SignUp | None:
@@ -112,6 +116,7 @@ def landing(user: User, now: datetime | None = None) -> Landing:
         urgent=gaps,
         actions=available_actions(user, gaps, now),
         upcoming=upcoming_nights(now.astimezone(BRUSSELS).date(), user, limit=NEXT_NIGHTS),
+        replacements=open_requests_for(user, now),
     )
     if user.is_coordinator:
         page.tasks = CoordinationTasks(

@@ -17,7 +17,14 @@ from shelter.models.public import (
     SubscriberStatus,
     VolunteerApplication,
 )
-from shelter.models.shifts import NightNotice, NoticeKind, Shift, ShiftType, SignUp
+from shelter.models.shifts import (
+    NightNotice,
+    NoticeKind,
+    ReplacementRequest,
+    Shift,
+    ShiftType,
+    SignUp,
+)
 from shelter.models.throttle import ThrottleCounter
 from shelter.models.twofactor import Passkey, RecoveryCode, TotpAuthenticator, UsedChallenge
 from shelter.models.users import AccountToken, Role, TokenPurpose, User, hash_token
@@ -43,6 +50,7 @@ __all__ = [
     "PublicEvent",
     "QueuedMail",
     "RecoveryCode",
+    "ReplacementRequest",
     "Role",
     "Shift",
     "ShiftType",

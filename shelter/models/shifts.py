@@ -37,6 +37,8 @@ class ShiftType(Timestamped, db.Model):
     max_volunteers: Mapped[int] = mapped_column(default=2)
     position: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
+    # Somebody must be there: nobody checked in 30 minutes after the start alerts coordinators.
+    presence_required: Mapped[bool] = mapped_column(default=False)
 
     @property
     def ends_next_day(self) -> bool:
@@ -76,6 +78,8 @@ class Shift(Timestamped, db.Model):
     signup_count: Mapped[int] = mapped_column(default=0)
     status: Mapped[str] = mapped_column(String(20), default=NightStatus.PLANNED)
     sequence: Mapped[int] = mapped_column(default=0)
+    # When coordinators were told that nobody checked in (``shelter.shifts.presence``).
+    no_show_alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     night: Mapped[Night] = relationship(back_populates="shifts")
     shift_type: Mapped[ShiftType | None] = relationship()
@@ -142,6 +146,8 @@ class SignUp(db.Model):
     # Set when the volunteer asks a coordinator to be taken off after the cut-off.
     withdrawal_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawal_reason: Mapped[str | None] = mapped_column(String(300))
+    # Set when the volunteer presses "Je suis arrivé·e" (guests' arrivals are never recorded).
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     shift: Mapped[Shift] = relationship(back_populates="signups")
     user: Mapped[User] = relationship()
@@ -176,3 +182,38 @@ class NightNotice(db.Model):
 
     def __repr__(self) -> str:
         return f"<NightNotice {self.night_id} {self.kind}>"
+
+
+class ReplacementRequest(db.Model):
+    """A volunteer who cannot come after the cut-off asks the free volunteers to take their place.
+
+    Open while ``accepted_at`` and ``closed_at`` are empty. The first to accept sets
+    ``accepted_by_id`` with an UPDATE guarded by ``accepted_at IS NULL``: exactly one wins.
+    ``closed_at`` ends a request nobody took (the requester was removed, or withdrew).
+    ``alerted_at`` is when coordinators were told it was still open 24 h before the start.
+    """
+
+    __tablename__ = "replacement_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shift_id: Mapped[int] = mapped_column(ForeignKey("shifts.id", ondelete="CASCADE"), index=True)
+    requester_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    shift: Mapped[Shift] = relationship()
+    requester: Mapped[User] = relationship(foreign_keys=[requester_id])
+    accepted_by: Mapped[User | None] = relationship(foreign_keys=[accepted_by_id])
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.closed_at is None
+
+    def __repr__(self) -> str:
+        return f"<ReplacementRequest {self.id}>"

@@ -75,6 +75,7 @@ class ShiftTypeForm(LimitsMixin, FlaskForm):
         ],
     )
     active = BooleanField(_l("Actif (ajouté aux nouvelles nuits)"), default=True)
+    presence_required = BooleanField(_l("Présence obligatoire"))
 
 
 class EditShiftTypeForm(ShiftTypeForm):

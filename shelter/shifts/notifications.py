@@ -74,18 +74,6 @@ def notify_removed(user: User, shift: Shift, actor: User) -> None:
     _send(user, "shift_removed", shift=shift, actor=actor)
 
 
-def notify_withdrawal_request(signup: SignUp) -> None:
-    """Email every active coordinator a volunteer's late withdrawal request."""
-    for coordinator in active_coordinators():
-        _send(
-            coordinator,
-            "withdrawal_request",
-            shift=signup.shift,
-            volunteer=signup.user,
-            reason=signup.withdrawal_reason,
-        )
-
-
 def send_help_call(volunteer: User, night: Night, shifts: Sequence[Shift]) -> None:
     with force_locale(volunteer.language):
         gaps = [(shift_label(shift), shift.missing) for shift in shifts]

@@ -262,7 +262,7 @@ def call_for_help(night: Night, actor: User, now: datetime | None = None) -> int
     if not gaps:
         raise DomainError(_("Il ne manque personne cette nuit-là."))
     _claim_help_call(night, actor, now)
-    held = _shifts_held_around(gaps)
+    held = shifts_held_around(gaps)
     volunteers = db.session.scalars(
         select(User).where(User.active.is_(True), User.role == Role.VOLUNTEER).order_by(User.id)
     )
@@ -287,7 +287,7 @@ def call_for_help(night: Night, actor: User, now: datetime | None = None) -> int
     return sent
 
 
-def _shifts_held_around(shifts: Sequence[Shift]) -> dict[int, list[Shift]]:
+def shifts_held_around(shifts: Sequence[Shift]) -> dict[int, list[Shift]]:
     """Map each person to their planned shifts around ``shifts``."""
     first = min(shift.starts_at for shift in shifts)
     last = max(shift.ends_at for shift in shifts)

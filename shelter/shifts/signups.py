@@ -27,10 +27,12 @@ from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.i18n import format_datetime
 from shelter.i18n import gettext as _
-from shelter.models import Night, NightStatus, Shift, SignUp, User
+from shelter.models import Night, NightStatus, ReplacementRequest, Shift, SignUp, User
 from shelter.models.audit import about_shift, record
 from shelter.shifts import notifications
 from shelter.shifts.labels import shift_label
+
+CHECK_IN_HOURS_BEFORE = 1
 
 
 class Offer(StrEnum):
@@ -38,7 +40,8 @@ class Offer(StrEnum):
 
     SIGN_UP = "sign_up"
     WITHDRAW = "withdraw"
-    # After the cut-off: ask the coordinators to be replaced.
+    # After the cut-off: "Je ne peux plus venir" asks the free volunteers for a replacement
+    # (``shelter.shifts.replacements``); coordinators are told and may still remove anyone.
     REQUEST_WITHDRAWAL = "request_withdrawal"
 
 
@@ -68,6 +71,9 @@ class ShiftAction:
     deadline: datetime | None = None
     can_assign: bool = False
     can_remove: bool = False
+    # "Je suis arrivé·e", from an hour before the start until the end; when it was pressed.
+    can_check_in: bool = False
+    checked_in_at: datetime | None = None
 
 
 # --- The rules -------------------------------------------------------------------------------
@@ -76,6 +82,21 @@ class ShiftAction:
 def withdrawal_deadline(shift: Shift) -> datetime:
     """Return the instant after which withdrawing needs a coordinator."""
     return shift.starts_at - timedelta(hours=current_app.config["WITHDRAW_CUTOFF_HOURS"])
+
+
+def check_in_opens(shift: Shift) -> datetime:
+    """Return the instant from which the people on ``shift`` may say they have arrived."""
+    return shift.starts_at - timedelta(hours=CHECK_IN_HOURS_BEFORE)
+
+
+def may_check_in(shift: Shift, signup: SignUp | None, now: datetime) -> bool:
+    """Tell whether the holder of ``signup`` may press "Je suis arrivé·e" now."""
+    return (
+        signup is not None
+        and signup.checked_in_at is None
+        and not _is_cancelled(shift)
+        and check_in_opens(shift) <= now < shift.ends_at
+    )
 
 
 def _is_cancelled(shift: Shift) -> bool:
@@ -110,6 +131,17 @@ def sign_up_refusal(
     return None
 
 
+def replacement_refusal(
+    shift: Shift, now: datetime, signed_up: bool, clash: Shift | None
+) -> Refusal | None:
+    """Return why this person may not take someone's place on ``shift``; None when they may.
+
+    The sign-up rule, but for the maximum: the place they take is the one being left.
+    """
+    refusal = sign_up_refusal(shift, now, signed_up, clash)
+    return None if refusal is Refusal.FULL else refusal
+
+
 def withdrawal_offer(shift: Shift, signup: SignUp | None, now: datetime) -> Offer | Refusal:
     """Return how the holder of ``signup`` may leave ``shift``, or why they may not."""
     if signup is None:
@@ -137,7 +169,7 @@ def _reason(refusal: Refusal, clash: Shift | None) -> str:
         Refusal.CANCELLED: _("Service annulé"),
         Refusal.STARTED: _("Déjà commencé"),
         Refusal.FULL: _("Complet"),
-        Refusal.REQUESTED: _("Ta demande de désistement est envoyée."),
+        Refusal.REQUESTED: _("Tu cherches un·e remplaçant·e."),
     }.get(refusal, "")
 
 
@@ -175,10 +207,9 @@ def _refused(
             Refusal.STARTED: _("Ce service a déjà commencé."),
             Refusal.FULL: _("Ce service est complet."),
             Refusal.NOT_SIGNED_UP: _("Tu n'es pas inscrit·e à ce service."),
-            Refusal.REQUESTED: _("Ta demande a déjà été envoyée à la coordination."),
+            Refusal.REQUESTED: _("Ta demande de remplacement est déjà envoyée."),
             Offer.REQUEST_WITHDRAWAL: _(
-                "Le service commence dans moins de %(hours)d heures : "
-                "envoie une demande de désistement à la coordination.",
+                "Le service commence dans moins de %(hours)d heures : demande qu'on te remplace.",
                 hours=current_app.config["WITHDRAW_CUTOFF_HOURS"],
             ),
             Offer.WITHDRAW: _(
@@ -245,6 +276,8 @@ def available_actions(
         }
         signup = mine.get(shift.id)
         if signup is not None:
+            coordinator["can_check_in"] = may_check_in(shift, signup, now)
+            coordinator["checked_in_at"] = signup.checked_in_at
             decision = withdrawal_offer(shift, signup, now)
             if isinstance(decision, Offer):
                 deadline = withdrawal_deadline(shift) if decision is Offer.WITHDRAW else None
@@ -259,6 +292,27 @@ def available_actions(
         else:
             actions[shift.id] = ShiftAction(None, _reason(refusal, clash), **coordinator)
     return actions
+
+
+def replaceable(member: User, shifts: Sequence[Shift], now: datetime | None = None) -> set[int]:
+    """Return the ids of the ``shifts`` where ``member`` may take someone's place; one query."""
+    now = now or utcnow()
+    if not shifts:
+        return set()
+    held = _held_around(member, shifts)
+    mine = {signup.shift_id for signup in held}
+    planned = [signup.shift for signup in held if not signup.shift.is_cancelled]
+    return {
+        shift.id
+        for shift in shifts
+        if replacement_refusal(
+            shift,
+            now,
+            signed_up=shift.id in mine,
+            clash=next((other for other in planned if other.clashes_with(shift)), None),
+        )
+        is None
+    }
 
 
 # --- Signing up ------------------------------------------------------------------------------
@@ -350,6 +404,21 @@ def _drop_signup(signup: SignUp) -> None:
     db.session.refresh(shift)
 
 
+def _close_replacement_requests(shift: Shift, user: User) -> None:
+    """End the open replacement requests of ``user`` on ``shift``: they are no longer on it."""
+    db.session.execute(
+        update(ReplacementRequest)
+        .where(
+            ReplacementRequest.shift_id == shift.id,
+            ReplacementRequest.requester_id == user.id,
+            ReplacementRequest.accepted_at.is_(None),
+            ReplacementRequest.closed_at.is_(None),
+        )
+        .values(closed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
 def withdraw(shift: Shift, user: User, now: datetime | None = None) -> None:
     """Take ``user`` off ``shift``, free of charge until the cut-off."""
     signup = find_signup(shift, user)
@@ -357,13 +426,20 @@ def withdraw(shift: Shift, user: User, now: datetime | None = None) -> None:
     if decision is not Offer.WITHDRAW:
         raise _refused(decision, shift, user, user)
     _drop_signup(signup)
+    _close_replacement_requests(shift, user)
     record(user, "signup.withdraw", "shift", shift.id, **about_shift(shift))
 
 
 def request_withdrawal(
     shift: Shift, user: User, reason: str, now: datetime | None = None
 ) -> SignUp:
-    """After the cut-off: record the request and email the coordinators."""
+    """After the cut-off, "Je ne peux plus venir": ask the free volunteers for a replacement.
+
+    The sign-up is marked (``withdrawal_requested_at``) and stays until someone takes the
+    place (``shelter.shifts.replacements.accept``) or a coordinator removes the volunteer.
+    """
+    from shelter.shifts import replacements  # which builds on these rules: imported here
+
     now = now or utcnow()
     signup = find_signup(shift, user)
     decision = withdrawal_offer(shift, signup, now)
@@ -371,9 +447,37 @@ def request_withdrawal(
         raise _refused(decision, shift, user, user)
     signup.withdrawal_requested_at = now
     signup.withdrawal_reason = reason.strip()
-    record(user, "signup.withdrawal_request", "shift", shift.id, **about_shift(shift))
+    record(user, "signup.replacement_request", "shift", shift.id, **about_shift(shift))
     db.session.flush()
-    notifications.notify_withdrawal_request(signup)
+    replacements.open_request(signup, now)
+    return signup
+
+
+def check_in(shift: Shift, user: User, now: datetime | None = None) -> SignUp:
+    """Record that ``user`` has arrived for ``shift`` ("Je suis arrivé·e"), once."""
+    now = now or utcnow()
+    signup = find_signup(shift, user)
+    if signup is None:
+        raise _refused(Refusal.NOT_SIGNED_UP, shift, user, user)
+    if signup.checked_in_at is not None:
+        raise DomainError(_("Ton arrivée est déjà notée."))
+    if not may_check_in(shift, signup, now):
+        raise DomainError(
+            _(
+                "Tu peux signaler ton arrivée à partir d'une heure avant le début du service, "
+                "et jusqu'à sa fin."
+            )
+        )
+    claimed = db.session.execute(
+        update(SignUp)
+        .where(SignUp.id == signup.id, SignUp.checked_in_at.is_(None))
+        .values(checked_in_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise DomainError(_("Ton arrivée est déjà notée."))
+    db.session.refresh(signup)
+    record(user, "signup.check_in", "shift", shift.id, **about_shift(shift))
     return signup
 
 
@@ -383,6 +487,14 @@ def remove(signup: SignUp, actor: User) -> None:
     if _is_cancelled(shift):
         raise _refused(Refusal.CANCELLED, shift, user, actor)
     _drop_signup(signup)
+    _close_replacement_requests(shift, user)
     record(actor, "signup.remove", "shift", shift.id, user_id=user.id, **about_shift(shift))
     if user.id != actor.id:
         notifications.notify_removed(user, shift, actor)
+
+
+def refusal_error(
+    decision: Offer | Refusal, shift: Shift, user: User, actor: User, clash: Shift | None = None
+) -> DomainError:
+    """The error a service raises when ``decision`` is not what was asked for."""
+    return _refused(decision, shift, user, actor, clash)

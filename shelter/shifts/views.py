@@ -7,7 +7,7 @@ from shelter.i18n import ngettext
 from shelter.models import Night, Shift, ShiftType, SignUp, User
 from shelter.nights.queries import night_with_shifts
 from shelter.security import coordinator_required, safe_next
-from shelter.shifts import bp, queries, services, shift_types, signups
+from shelter.shifts import bp, queries, replacements, services, shift_types, signups
 from shelter.shifts.forms import (
     ActionForm,
     AssignForm,
@@ -100,12 +100,77 @@ def request_withdrawal(shift_id: int):
     if form.validate_on_submit():
         with unit_of_work(lambda: _back(form)):
             signups.request_withdrawal(shift, _me(), form.reason.data)
-        flash(_("Ta demande est envoyée à la coordination."), "success")
+        flash(
+            _("Ta demande de remplacement est envoyée aux bénévoles libres et à la coordination."),
+            "success",
+        )
         return _back(form)
     status = 400 if form.is_submitted() else 200
     return render_template(
         "shifts/request_withdrawal.html", shift=shift, signup=signup, form=form
     ), status
+
+
+@bp.post("/services/<int:shift_id>/arrivee")
+def check_in(shift_id: int):
+    shift = _shift_or_404(shift_id)
+    return _button(
+        lambda: signups.check_in(shift, _me()),
+        _("Ton arrivée est notée. Bon service !"),
+        url_for("nights.night", night_id=shift.night_id),
+    )
+
+
+# --- Replacements ------------------------------------------------------------------
+
+
+def _replacement_or_404(request_id: int):
+    return replacements.request_with_shift(request_id) or abort(404)
+
+
+def _render_replacement(request_id: int, status: int = 200):
+    replacement = _replacement_or_404(request_id)
+    can_accept = (
+        replacement.is_open
+        and replacement.requester_id != current_user.id
+        and replacement.shift_id in signups.replaceable(_me(), [replacement.shift])
+    )
+    return render_template(
+        "shifts/replacement.html",
+        replacement=replacement,
+        can_accept=can_accept,
+        form=ActionForm(),
+    ), status
+
+
+@bp.get("/remplacements/<int:request_id>")
+def replacement(request_id: int):
+    return _render_replacement(request_id)
+
+
+@bp.post("/remplacements/<int:request_id>/accepter")
+def accept_replacement(request_id: int):
+    replacement = _replacement_or_404(request_id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    with unit_of_work(lambda: _render_replacement(request_id, 409)):
+        replacements.accept(replacement, _me())
+    flash(
+        _(
+            "Merci ! Tu remplaces %(name)s à « %(shift)s ».",
+            name=replacement.requester.name,
+            shift=replacement.shift.name,
+        ),
+        "success",
+    )
+    return redirect(
+        url_for(
+            "nights.night",
+            night_id=replacement.shift.night_id,
+            _anchor=f"shift-{replacement.shift_id}",
+        )
+    )
 
 
 # --- Coordinators: people on shifts -------------------------------------------------
@@ -259,6 +324,7 @@ def _shift_type_fields(form: ShiftTypeForm) -> dict:
             "max_volunteers",
             "position",
             "active",
+            "presence_required",
         )
     }
 
