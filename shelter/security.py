@@ -156,11 +156,12 @@ def init_app(app: Flask) -> None:
 
     @app.teardown_request
     def forget_request_state(_error):
-        # Flask-Login, Flask-Babel and Flask-WTF cache the user, the locale and the CSRF
-        # check on ``g``, which outlives the request when an app context was already pushed
-        # (scripts, tests): never let the next request reuse them.
+        # Flask-Login, Flask-Babel, ``shelter.i18n`` and Flask-WTF cache the user, the locale,
+        # the language and the CSRF check on ``g``, which outlives the request when an app
+        # context was already pushed (scripts, tests): never let the next request reuse them.
         g.pop("_login_user", None)
         g.pop("_flask_babel", None)
+        g.pop("shelter_language", None)
         g.pop("csrf_valid", None)
 
     @app.after_request

@@ -7,10 +7,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from flask import current_app
-from flask_babel import force_locale
 from sqlalchemy import select
 
 from shelter.extensions import db
+from shelter.i18n import force_language
 from shelter.mail import queue_mail, render_mail
 from shelter.models import Night, Role, Shift, SignUp, User
 from shelter.shifts.labels import night_label, shift_label
@@ -18,7 +18,7 @@ from shelter.urls import external_url
 
 
 def _send(user: User, template: str, **context) -> None:
-    with force_locale(user.language):
+    with force_language(user.language):
         labels = {
             "shift_text": shift_label(context["shift"]) if "shift" in context else "",
             "night_text": night_label(context["night"]) if "night" in context else "",
@@ -54,7 +54,7 @@ def notify_night_cancelled(night: Night, signups: Iterable[SignUp]) -> None:
     for user, shifts in by_user.values():
         if not user.active:
             continue
-        with force_locale(user.language):
+        with force_language(user.language):
             shift_texts = [shift_label(shift) for shift in shifts]
         _send(user, "night_cancelled", night=night, shift_texts=shift_texts)
 
@@ -87,7 +87,7 @@ def notify_withdrawal_request(signup: SignUp) -> None:
 
 
 def send_help_call(volunteer: User, night: Night, shifts: Sequence[Shift]) -> None:
-    with force_locale(volunteer.language):
+    with force_language(volunteer.language):
         gaps = [(shift_label(shift), shift.missing) for shift in shifts]
     _send(volunteer, "help_call", night=night, gaps=gaps)
 
@@ -107,7 +107,7 @@ def send_reminder(signup: SignUp) -> None:
 
 
 def send_unready_nights(coordinator: User, nights: Sequence[Night], now: datetime) -> None:
-    with force_locale(coordinator.language):
+    with force_language(coordinator.language):
         gaps = [
             (
                 night_label(night),
