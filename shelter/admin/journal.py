@@ -28,7 +28,7 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
     "signups": ("signup.",),
     "accounts": ("user.", "application.", "feed.", "twofactor."),
     "places": ("place.",),
-    "public": ("news.", "event.", "newsletter."),
+    "public": ("news.", "event.", "need.", "newsletter."),
 }
 _SLOT_NAMES = ("actor", "member", "night", "shift", "place", "type", "title", "date")
 # Stand-ins given to gettext, replaced by the escaped parts once the sentence is translated.
@@ -242,6 +242,7 @@ def _users(entry, details, known, parts) -> str | None:
         return _("%(actor)s a retiré %(member)s de la coordination.", **s)
     return {
         "user.invite": _("%(actor)s a invité %(member)s.", **s),
+        "user.create": _("%(actor)s a créé le compte de %(member)s.", **s),
         "user.activate": _("%(actor)s a réactivé le compte de %(member)s.", **s),
         "user.deactivate": _("%(actor)s a désactivé le compte de %(member)s.", **s),
     }.get(entry.action)
@@ -271,6 +272,8 @@ def _public(entry, details, known, parts) -> str | None:
         "event.create": _("%(actor)s a ajouté le rendez-vous public « %(title)s ».", **s),
         "event.update": _("%(actor)s a modifié le rendez-vous public « %(title)s ».", **s),
         "event.delete": _("%(actor)s a supprimé le rendez-vous public « %(title)s ».", **s),
+        "need.create": _("%(actor)s a ajouté le besoin « %(title)s ».", **s),
+        "need.delete": _("%(actor)s a supprimé le besoin « %(title)s ».", **s),
     }.get(entry.action)
 
 
@@ -335,6 +338,7 @@ _FAMILIES: dict[str, Callable] = {
     "place": _places,
     "news": _public,
     "event": _public,
+    "need": _public,
     "newsletter": _newsletter,
     "application": _applications,
     "feed": _feeds,

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from babel.dates import get_day_names
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
@@ -12,6 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.forms import (
     LocalDateField,
@@ -23,10 +26,15 @@ from shelter.forms import (
 )
 from shelter.i18n import lazy_gettext as _l
 from shelter.models import Place
+from shelter.nights import services
 
-MAX_PLANNED_DAYS = 366
-MAX_STAY_PLACES = 10
-MAX_STAY_NIGHTS = 366
+
+def _mirror(rule: Callable[..., None], *arguments) -> None:
+    """Run a service's rule on the form's data, its refusal becoming the field's error."""
+    try:
+        rule(*arguments)
+    except DomainError as refusal:
+        raise ValidationError(refusal.message) from None
 
 
 class CheckboxesField(SelectMultipleField):
@@ -80,12 +88,8 @@ class PlanNightsForm(FlaskForm):
         self.weekdays.choices = [(day, names[day].capitalize()) for day in range(7)]
 
     def validate_last_date(self, field):
-        if field.data is None or self.first_date.data is None:
-            return
-        if field.data < self.first_date.data:
-            raise ValidationError(_l("La dernière nuit ne peut pas précéder la première."))
-        if (field.data - self.first_date.data).days >= MAX_PLANNED_DAYS:
-            raise ValidationError(_l("Planifie au plus un an à la fois."))
+        if field.data is not None and self.first_date.data is not None:
+            _mirror(services.check_plan_period, self.first_date.data, field.data)
 
 
 class NightForm(FlaskForm):
@@ -120,11 +124,6 @@ class StayForm(FlaskForm):
         default=1,
         validators=[
             InputRequired(message=_l("Indique un nombre de places.")),
-            NumberRange(
-                min=1,
-                max=MAX_STAY_PLACES,
-                message=_l("Un séjour compte de 1 à %(max)d places.", max=MAX_STAY_PLACES),
-            ),
         ],
     )
     arrival = LocalDateField(
@@ -144,15 +143,18 @@ class StayForm(FlaskForm):
         ],
     )
 
+    def __init__(self, *args, place: Place | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.place_of_stay = place
+
+    def validate_places(self, field):
+        place = self.place_of_stay
+        if isinstance(field.data, int) and place is not None:
+            _mirror(services.check_stay_size, field.data, place)
+
     def validate_departure(self, field):
-        if field.data and self.arrival.data and field.data <= self.arrival.data:
-            raise ValidationError(_l("Le départ doit être au moins le lendemain de l'arrivée."))
-        if (
-            field.data
-            and self.arrival.data
-            and (field.data - self.arrival.data).days > MAX_STAY_NIGHTS
-        ):
-            raise ValidationError(_l("Un séjour dure au plus %(max)d nuits.", max=MAX_STAY_NIGHTS))
+        if field.data and self.arrival.data:
+            _mirror(services.check_stay_dates, self.arrival.data, field.data)
 
 
 class EditStayForm(StayForm):
@@ -161,3 +163,8 @@ class EditStayForm(StayForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.place.choices = place_choices(active_only=False)
+
+    def validate_places(self, field):
+        if self.place.data in dict(self.place.choices):
+            self.place_of_stay = db.session.get(Place, self.place.data)
+        super().validate_places(field)

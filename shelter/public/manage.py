@@ -221,7 +221,7 @@ def add_need():
     if not form.validate_on_submit():
         return _render_needs(form, 400)
     with unit_of_work():
-        services.add_need(form.item.data, form.quantity.data or "", form.urgent.data)
+        services.add_need(form.item.data, form.quantity.data or "", form.urgent.data, current_user)
     flash(_("Besoin ajouté."), "success")
     return redirect(url_for("public.manage_needs"))
 
@@ -255,7 +255,9 @@ def need_again(need_id: int):
 @bp.post("/gestion/besoins/<int:need_id>/supprimer")
 @coordinator_required
 def delete_need(need_id: int):
-    return _change_need(need_id, db.session.delete, _("Besoin supprimé."))
+    return _change_need(
+        need_id, lambda need: services.delete_need(need, current_user), _("Besoin supprimé.")
+    )
 
 
 # --- newsletter ----------------------------------------------------------------------------------

@@ -114,7 +114,7 @@ def send_unready_nights(coordinator: User, nights: Sequence[Night], now: datetim
                 [
                     (shift_label(shift), shift.missing)
                     for shift in night.shifts
-                    if not shift.is_cancelled and not shift.is_covered and shift.starts_at > now
+                    if shift.is_gap(now)
                 ],
             )
             for night in nights
