@@ -141,6 +141,11 @@ def format_day(value: date | datetime, format: str = "EEE d MMM") -> str:
     return _formatted("date", value, format, current_language())
 
 
+def night_label(day: date, long: bool = False) -> str:
+    """Name a night by its evening: "ven. 11 déc.", or "vendredi 11 décembre 2026" when long."""
+    return format_date(day, "EEEE d MMMM yyyy" if long else "EEE d MMM")
+
+
 def capitalize_first(text: str) -> str:
     """Capitalise the first letter only ("vendredi 4 décembre" → "Vendredi 4 décembre")."""
     return text[:1].upper() + text[1:]

@@ -3,21 +3,19 @@ from collections.abc import Callable
 from babel.dates import get_day_names
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import (
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     ValidationError,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.forms import (
     LocalDateField,
+    MultiCheckboxField,
     WholeNumberField,
     no_control_characters,
     sensible_year,
@@ -27,6 +25,7 @@ from shelter.forms import (
 from shelter.i18n import lazy_gettext as _l
 from shelter.models import Place
 from shelter.nights import services
+from shelter.nights.queries import places_by_name
 
 
 def _mirror(rule: Callable[..., None], *arguments) -> None:
@@ -35,18 +34,6 @@ def _mirror(rule: Callable[..., None], *arguments) -> None:
         rule(*arguments)
     except DomainError as refusal:
         raise ValidationError(refusal.message) from None
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-def place_choices(active_only: bool = True) -> list[tuple[int, str]]:
-    query = select(Place.id, Place.name).order_by(Place.name, Place.id)
-    if active_only:
-        query = query.where(Place.active.is_(True))
-    return [(place_id, name) for place_id, name in db.session.execute(query)]
 
 
 def capacity_field(label, required: bool):
@@ -77,13 +64,13 @@ class PlanNightsForm(FlaskForm):
         validators=[InputRequired(message=_l("Indique une date.")), sensible_year],
     )
     last_date = LocalDateField(_l("Dernière nuit"), validators=[Optional(), sensible_year])
-    weekdays = CheckboxesField(_l("Jours de la semaine"), coerce=int)
+    weekdays = MultiCheckboxField(_l("Jours de la semaine"), coerce=int)
     capacity = capacity_field(_l("Capacité (places)"), required=False)
     note = night_note_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.place.choices = place_choices()
+        self.place.choices = [(place.id, place.name) for place in places_by_name(active_only=True)]
         names = get_day_names("wide", locale=get_locale())
         self.weekdays.choices = [(day, names[day].capitalize()) for day in range(7)]
 
@@ -162,7 +149,7 @@ class EditStayForm(StayForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.place.choices = place_choices(active_only=False)
+        self.place.choices = [(place.id, place.name) for place in places_by_name()]
 
     def validate_places(self, field):
         if self.place.data in dict(self.place.choices):

@@ -20,8 +20,8 @@ from sqlalchemy.exc import IntegrityError
 from shelter.clock import utcnow
 from shelter.domain import DomainError
 from shelter.extensions import db
-from shelter.i18n import format_date, ngettext
 from shelter.i18n import gettext as _
+from shelter.i18n import ngettext, night_label
 from shelter.models import Night, NightStatus, Place, SignUp, Stay, User
 from shelter.models.audit import about_night, about_stay, record
 from shelter.shifts import notifications
@@ -35,12 +35,8 @@ MAX_PLANNED_DAYS = 366
 MAX_STAY_NIGHTS = 366
 
 
-def night_label(day: date) -> str:
-    return format_date(day, "EEEE d MMMM yyyy")
-
-
 def dates_label(days: Iterable[date]) -> str:
-    return ", ".join(night_label(day) for day in sorted(days))
+    return ", ".join(night_label(day, long=True) for day in sorted(days))
 
 
 # --- Nights -------------------------------------------------------------------------------
@@ -135,7 +131,7 @@ def update_night(night: Night, capacity: int, note: str, actor: User | None) -> 
                     "occupées la nuit du %(date)s.",
                     night.places_used,
                     capacity=capacity,
-                    date=night_label(night.date),
+                    date=night_label(night.date, long=True),
                 )
             )
     night.note = note.strip()
@@ -253,14 +249,14 @@ def _full_nights_message(nights: Iterable[Night]) -> str:
     parts = []
     for night in sorted(nights, key=lambda night: night.date):
         if night.free_places <= 0:
-            parts.append(_("nuit du %(date)s complète", date=night_label(night.date)))
+            parts.append(_("nuit du %(date)s complète", date=night_label(night.date, long=True)))
         else:
             parts.append(
                 ngettext(
                     "nuit du %(date)s : plus que %(num)d place libre",
                     "nuit du %(date)s : plus que %(num)d places libres",
                     night.free_places,
-                    date=night_label(night.date),
+                    date=night_label(night.date, long=True),
                 )
             )
     return _("Pas assez de places : %(nights)s. Rien n'a été enregistré.", nights="; ".join(parts))

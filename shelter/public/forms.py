@@ -6,7 +6,6 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     SelectChoice,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     URLField,
@@ -21,10 +20,15 @@ from wtforms.validators import (
     Regexp,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from shelter.auth.forms import email_field
-from shelter.forms import no_control_characters, sensible_year, single_line, strip
+from shelter.forms import (
+    MultiCheckboxField,
+    no_control_characters,
+    sensible_year,
+    single_line,
+    strip,
+)
 from shelter.i18n import lazy_gettext as _l
 from shelter.public.donations import HOLDER_MAX, parse_amount
 from shelter.public.validation import (
@@ -50,11 +54,6 @@ def too_long(limit: int):
 
 def upper(value: str) -> str:
     return value.upper()
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class HoneypotMixin:

@@ -10,10 +10,10 @@ from flask import current_app
 from sqlalchemy import select
 
 from shelter.extensions import db
-from shelter.i18n import force_language
+from shelter.i18n import force_language, night_label
 from shelter.mail import queue_mail, render_mail
 from shelter.models import Night, Role, Shift, SignUp, User
-from shelter.shifts.labels import night_label, shift_label
+from shelter.shifts.labels import shift_label
 from shelter.urls import external_url
 
 
@@ -21,7 +21,7 @@ def _send(user: User, template: str, **context) -> None:
     with force_language(user.language):
         labels = {
             "shift_text": shift_label(context["shift"]) if "shift" in context else "",
-            "night_text": night_label(context["night"]) if "night" in context else "",
+            "night_text": night_label(context["night"].date) if "night" in context else "",
         }
     subject, body = render_mail(
         template,
@@ -110,7 +110,7 @@ def send_unready_nights(coordinator: User, nights: Sequence[Night], now: datetim
     with force_language(coordinator.language):
         gaps = [
             (
-                night_label(night),
+                night_label(night.date),
                 [
                     (shift_label(shift), shift.missing)
                     for shift in night.shifts
