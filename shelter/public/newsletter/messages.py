@@ -8,8 +8,8 @@ from flask import render_template
 from shelter.i18n import force_language
 from shelter.i18n import gettext as _
 from shelter.models import NewsletterIssue
-from shelter.public.services import slugify
-from shelter.public.settings import site_settings
+from shelter.public.news.services import slugify
+from shelter.public.settings.services import site_settings
 from shelter.urls import external_url
 
 # The HTML part is written with a <style> block, which many mail clients drop: its rules are
