@@ -1,5 +1,6 @@
 """Writes of public events, each in the audit log."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from shelter.extensions import db
@@ -7,26 +8,29 @@ from shelter.models import PublicEvent, User
 from shelter.models.audit import record
 
 
-def save_public_event(
-    event: PublicEvent | None,
-    *,
-    title: str,
-    starts_at: datetime,
-    ends_at: datetime | None,
-    location: str,
-    description: str,
-    published: bool,
-    actor: User,
-) -> PublicEvent:
+@dataclass(frozen=True)
+class EventText:
+    """What a coordinator writes about a public event."""
+
+    title: str
+    starts_at: datetime
+    ends_at: datetime | None
+    location: str
+    description: str
+    published: bool
+
+
+def save_public_event(event: PublicEvent | None, text: EventText, actor: User) -> PublicEvent:
     """Create or update a public event; a change of time bumps its iCalendar sequence."""
     creating = event is None
     if event is None:
         event = PublicEvent(sequence=0)
         db.session.add(event)
-    elif event.starts_at != starts_at or event.ends_at != ends_at:
+    elif event.starts_at != text.starts_at or event.ends_at != text.ends_at:
         event.sequence += 1
-    event.title, event.starts_at, event.ends_at = title, starts_at, ends_at
-    event.location, event.description, event.published = location, description, published
+    event.title, event.starts_at, event.ends_at = text.title, text.starts_at, text.ends_at
+    event.location, event.description = text.location, text.description
+    event.published = text.published
     db.session.flush()
     record(
         actor, "event.create" if creating else "event.update", "event", event.id, title=event.title

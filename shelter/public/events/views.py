@@ -92,16 +92,15 @@ def _edit_event(event: PublicEvent | None):
         )
     if form.validate_on_submit():
         with unit_of_work():
-            saved = services.save_public_event(
-                event,
+            text = services.EventText(
                 title=form.title.data,
                 starts_at=from_form(form.starts_at.data),
                 ends_at=from_form(form.ends_at.data),
                 location=form.location.data,
                 description=form.description.data or "",
                 published=form.published.data,
-                actor=current_user,
             )
+            saved = services.save_public_event(event, text, current_user)
         flash(_("Événement enregistré."), "success")
         return redirect(url_for("public.edit_event", event_id=saved.id))
     status = 400 if form.is_submitted() else 200
