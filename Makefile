@@ -5,7 +5,7 @@ FLASK := $(BIN)/flask --app shelter
 STAMP := $(VENV)/.installed
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard shelter/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test lint format messages translations serve bench load
+.PHONY: run test test-fast lint format messages translations serve bench load
 
 run: $(STAMP) translations
 	$(FLASK) setup
@@ -13,6 +13,10 @@ run: $(STAMP) translations
 
 test: $(STAMP) translations
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Quick runs: no browser, no live gunicorn server.
+test-fast: $(STAMP) translations
+	$(BIN)/pytest -m "not e2e and not server" $(PYTEST_ARGS)
 
 # Benchmarks (not tests): a temporary database, gunicorn on a random 127.0.0.1 port.
 bench: $(STAMP) translations

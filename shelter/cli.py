@@ -10,13 +10,13 @@ from sqlalchemy import func, select
 from shelter import backup
 from shelter.auth import totp
 from shelter.auth.factors import has_second_factor
-from shelter.auth.services import find_user_by_email, normalise_email
+from shelter.auth.services import create_account, find_user_by_email, normalise_email
 from shelter.auth.twofactor import reset_second_factor
 from shelter.demo import DEMO_ACCOUNTS, DEMO_TOTP_KEY, enrol_demo_totp, load_demo_data
 from shelter.deploy import CRON_LINES, deployment_checks
+from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.models import Role, User
-from shelter.passwords import password_problem
 from shelter.work import unit_of_work
 
 
@@ -80,16 +80,15 @@ def demo_command() -> None:
 def create_user_command(email: str, name: str, role: str, language: str) -> None:
     """Create an account; the password is asked for (or read from standard input)."""
     email = normalise_email(email)
+    # Checked before the password is typed; the service checks again when it creates.
     if find_user_by_email(email) is not None:
         raise click.ClickException(f"An account already exists for {email}.")
     password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    problem = password_problem(password, email)
-    if problem:
-        raise click.ClickException(str(problem))
-    with unit_of_work():
-        user = User(email=email, name=name, role=role, language=language)
-        user.set_password(password)
-        db.session.add(user)
+    try:
+        with unit_of_work():
+            create_account(email, name, role, language, password)
+    except DomainError as refusal:
+        raise click.ClickException(str(refusal)) from None
     click.echo(f"Created {role} account {email}.")
 
 

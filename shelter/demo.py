@@ -25,7 +25,7 @@ from shelter.models import (
     TotpAuthenticator,
     User,
 )
-from shelter.public.settings import DEFAULT_PRESENTATION, save_site_settings
+from shelter.public.settings.services import DEFAULT_PRESENTATION, save_site_settings
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, ValidationError
+from wtforms import DateField, IntegerField, SelectMultipleField, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from shelter.i18n import lazy_gettext as _l
 
@@ -66,3 +67,10 @@ class WholeNumberField(IntegerField):
 
 class ConfirmForm(FlaskForm):
     """A form with nothing but its CSRF token, for action buttons."""
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

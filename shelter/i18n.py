@@ -5,14 +5,20 @@ emails and feeds alike), where French text gets its typography.
 """
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
 
 from babel import dates as babel_dates
-from flask import Flask, current_app, has_app_context, has_request_context, request, session
-from flask_babel import get_locale, get_translations
+from babel.support import NullTranslations
+from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
+from flask_babel import force_locale, get_locale, get_translations
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from shelter.clock import BRUSSELS
 
@@ -50,12 +56,46 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages, default=default)
 
 
+@dataclass(frozen=True)
+class Language:
+    code: str
+    translations: NullTranslations
+
+
+# Outside an application (a form class built at import time), messages stay as written.
+_AS_WRITTEN = Language(SOURCE_LANGUAGE, NullTranslations())
+
+
+def _language() -> Language:
+    """Return the language in use, resolved once per request (or per ``force_language`` block)."""
+    if not has_app_context():
+        return _AS_WRITTEN
+    language = g.get("shelter_language")
+    if language is None:
+        locale = get_locale()
+        code = str(locale) if locale is not None else current_app.config["BABEL_DEFAULT_LOCALE"]
+        language = g.shelter_language = Language(code, get_translations())
+    return language
+
+
 def current_language() -> str:
-    locale = get_locale()
-    if locale is not None:
-        return str(locale)
-    # Outside an application (a form class built at import time), messages stay as written.
-    return current_app.config["BABEL_DEFAULT_LOCALE"] if has_app_context() else SOURCE_LANGUAGE
+    return _language().code
+
+
+@contextmanager
+def force_language(language: str) -> Iterator[None]:
+    """Translate and format in ``language`` inside the block (emails, feeds)."""
+    if not has_app_context():
+        yield
+        return
+    previous = g.pop("shelter_language", None)
+    try:
+        with force_locale(language):
+            yield
+    finally:
+        g.pop("shelter_language", None)
+        if previous is not None:
+            g.shelter_language = previous
 
 
 @lru_cache(maxsize=32768)
@@ -101,6 +141,11 @@ def format_day(value: date | datetime, format: str = "EEE d MMM") -> str:
     return _formatted("date", value, format, current_language())
 
 
+def night_label(day: date, long: bool = False) -> str:
+    """Name a night by its evening: "ven. 11 déc.", or "vendredi 11 décembre 2026" when long."""
+    return format_date(day, "EEEE d MMMM yyyy" if long else "EEE d MMM")
+
+
 def capitalize_first(text: str) -> str:
     """Capitalise the first letter only ("vendredi 4 décembre" → "Vendredi 4 décembre")."""
     return text[:1].upper() + text[1:]
@@ -110,31 +155,39 @@ def _typeset(language: str, text: str) -> str:
     return french_typography(text) if language == "fr" else text
 
 
-@lru_cache(maxsize=8192)
-def _message(language: str, message: str) -> str:
-    # Called with the current language only: the catalogue in use is that language's.
-    return _typeset(language, get_translations().ugettext(message))
+def _message(message: str) -> str:
+    language = _language()
+    return _typeset(language.code, language.translations.ugettext(message))
 
 
-@lru_cache(maxsize=8192)
-def _plural(language: str, singular: str, plural: str, count: int) -> str:
-    if language == SOURCE_LANGUAGE:
+def _plural(singular: str, plural: str, count: int) -> str:
+    language = _language()
+    if language.code == SOURCE_LANGUAGE:
         # French takes the singular for 0 and 1 ("0 nuit planifiée"); gettext's default
         # rule without a catalogue would say "0 nuits".
-        return _typeset(language, singular if abs(count) < 2 else plural)
-    return _typeset(language, get_translations().ungettext(singular, plural, count))
+        return _typeset(language.code, singular if abs(count) < 2 else plural)
+    return _typeset(language.code, language.translations.ungettext(singular, plural, count))
 
 
 def gettext(message: str, **variables) -> str:
     """Translate ``message`` into the current language, then fill in ``variables``."""
-    text = _message(current_language(), message)
+    text = _message(message)
     return text % variables if variables else text
 
 
 def ngettext(singular: str, plural: str, num: int, **variables) -> str:
     """Translate the form of ``singular``/``plural`` that ``num`` takes, then fill it in."""
     variables.setdefault("num", num)
-    return _plural(current_language(), singular, plural, num) % variables
+    return _plural(singular, plural, num) % variables
+
+
+@pass_context
+def _template_gettext(context, message: str, **variables) -> str:
+    # Jinja's newstyle ``_()`` without its two extra indirections (a page calls it ~150 times).
+    text = _message(message)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704 (the catalogue is ours, as in Jinja's own gettext)
+    return text % variables
 
 
 def lazy_gettext(message: str, **variables) -> LazyString:
@@ -143,8 +196,6 @@ def lazy_gettext(message: str, **variables) -> LazyString:
 
 
 def init_app(app: Flask) -> None:
-    # The template gettext and filters remember their results per language: a page
-    # translates and formats hundreds of strings, most of them the same every time.
     app.jinja_env.filters.update(
         datetimeformat=format_datetime,
         dateformat=format_date,
@@ -152,13 +203,8 @@ def init_app(app: Flask) -> None:
         dayformat=format_day,
         capfirst=capitalize_first,
     )
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda message: _message(current_language(), message),
-        ngettext=lambda singular, plural, count: _plural(
-            current_language(), singular, plural, count
-        ),
-        newstyle=True,
-    )
+    app.jinja_env.install_gettext_callables(gettext=_message, ngettext=_plural, newstyle=True)
+    app.jinja_env.globals["_"] = _template_gettext
 
     @app.context_processor
     def language_context():

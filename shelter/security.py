@@ -120,58 +120,64 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)
+    app.before_request(refuse_other_encodings)
+    app.before_request(end_expired_sessions)
+    app.before_request(require_login)
+    app.teardown_request(forget_request_state)
+    app.after_request(add_security_headers)
 
-    @app.before_request
-    def refuse_other_encodings():
-        # JSON would reach the forms as lists and dicts: only form encodings are read.
-        if request.method not in BODY_METHODS or request.mimetype in FORM_ENCODINGS:
-            return None
-        if request.mimetype or request.content_length:
-            abort(415)
+
+def refuse_other_encodings():
+    # JSON would reach the forms as lists and dicts: only form encodings are read.
+    if request.method not in BODY_METHODS or request.mimetype in FORM_ENCODINGS:
         return None
+    if request.mimetype or request.content_length:
+        abort(415)
+    return None
 
-    @app.before_request
-    def end_expired_sessions():
-        # The cookie's own signature age restarts whenever the session changes: the limits
-        # are counted from the sign-in (absolute) and from the last request (idle) instead.
-        if "_user_id" not in session:
-            return
-        now = int(time.time())
-        if _session_expired(now):
-            language = session.get("language")
-            session.clear()
-            if language:
-                session["language"] = language
-            g.pop("_login_user", None)
-        elif now - session[SEEN_AT] >= SEEN_RESOLUTION_SECONDS:
-            session[SEEN_AT] = now
 
-    @app.before_request
-    def require_login():
-        if is_public_endpoint(current_app, request.endpoint):
-            return None
-        if not current_user.is_authenticated:
-            return login_manager.unauthorized()
-        return None
-
-    @app.teardown_request
-    def forget_request_state(_error):
-        # Flask-Login, Flask-Babel and Flask-WTF cache the user, the locale and the CSRF
-        # check on ``g``, which outlives the request when an app context was already pushed
-        # (scripts, tests): never let the next request reuse them.
+def end_expired_sessions() -> None:
+    # The cookie's own signature age restarts whenever the session changes: the limits
+    # are counted from the sign-in (absolute) and from the last request (idle) instead.
+    if "_user_id" not in session:
+        return
+    now = int(time.time())
+    if _session_expired(now):
+        language = session.get("language")
+        session.clear()
+        if language:
+            session["language"] = language
         g.pop("_login_user", None)
-        g.pop("_flask_babel", None)
-        g.pop("csrf_valid", None)
+    elif now - session[SEEN_AT] >= SEEN_RESOLUTION_SECONDS:
+        session[SEEN_AT] = now
 
-    @app.after_request
-    def add_security_headers(response):
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        if request.is_secure:
-            response.headers.setdefault("Strict-Transport-Security", hsts_header(app))
-        if "Cache-Control" not in response.headers and _has_logged_in_user():
-            response.headers["Cache-Control"] = "no-store"
-        return response
+
+def require_login():
+    if is_public_endpoint(current_app, request.endpoint):
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    return None
+
+
+def forget_request_state(_error) -> None:
+    # Flask-Login, Flask-Babel, ``shelter.i18n`` and Flask-WTF cache the user, the locale,
+    # the language and the CSRF check on ``g``, which outlives the request when an app
+    # context was already pushed (scripts, tests): never let the next request reuse them.
+    g.pop("_login_user", None)
+    g.pop("_flask_babel", None)
+    g.pop("shelter_language", None)
+    g.pop("csrf_valid", None)
+
+
+def add_security_headers(response):
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", hsts_header(current_app))
+    if "Cache-Control" not in response.headers and _has_logged_in_user():
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _has_logged_in_user() -> bool:

@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from shelter.extensions import db
-from shelter.models import Place, User
+from shelter.models import AuditEntry, Place, User
 
 
 def test_create_user_reads_the_password_from_standard_input(app):
@@ -25,6 +25,8 @@ def test_create_user_reads_the_password_from_standard_input(app):
     assert user.is_coordinator
     assert user.check_password("une phrase de passe")
     assert "une phrase de passe" not in result.output
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.create"))
+    assert (entry.actor_id, entry.target_id) == (None, user.id)
 
 
 def test_create_user_refuses_a_weak_password_and_duplicates(app, volunteer):

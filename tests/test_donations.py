@@ -7,9 +7,13 @@ import zxingcpp
 from flask_babel import format_currency
 
 from shelter.extensions import db
-from shelter.public.donations import BankAccount, parse_amount, payment_qr, payment_qr_svg
-from shelter.public.settings import save_site_settings
-from shelter.public.validation import bic_problem, iban_problem, structured_communication_problem
+from shelter.public.settings.services import save_site_settings
+from shelter.public.support.donations import BankAccount, parse_amount, payment_qr, payment_qr_svg
+from shelter.public.support.validation import (
+    bic_problem,
+    iban_problem,
+    structured_communication_problem,
+)
 from tests.helpers import count_queries, page, words
 
 HOLDER = "Collectif Hébergement Liège"

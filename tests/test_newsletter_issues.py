@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from shelter.extensions import db
 from shelter.models import AuditEntry, NewsletterIssue, NewsletterSubscriber, QueuedMail
-from shelter.public.services import unsubscribe_url
+from shelter.public.newsletter.subscriptions import unsubscribe_url
 from tests.conftest import login_as
 from tests.factories import make_issue, make_subscriber
 from tests.helpers import french, page, path_of, words

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from shelter.clock import local_today
+from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.models import AuditEntry, Night, Stay
 from shelter.nights import services
@@ -158,6 +159,31 @@ def test_bad_stay_input_is_a_400_with_a_message(coordinator_client, fields, mess
     response = book(coordinator_client, night, **fields)
     assert response.status_code == 400
     assert message in page(response)
+
+
+def test_a_stay_may_hold_up_to_the_places_beds(coordinator_client):
+    # One rule for the size of a stay, the place's beds: the form shows it, the service keeps it.
+    night = make_night(DECEMBER, place=make_place("Grande salle", beds=200))
+    assert book(coordinator_client, night, places="12").status_code == 302
+    assert fresh(night).places_used == 12
+    response = book(coordinator_client, night, places="201")
+    assert response.status_code == 400
+    assert "Un séjour compte de 1 à 200 places." in page(response)
+    with pytest.raises(DomainError, match="Un séjour compte de 1 à 200 places"):
+        services.book_stay(night.place, night.date, night.morning, 201, "A", "", None)
+
+
+def test_the_services_keep_the_date_limits_that_the_forms_show(app):
+    night = make_night(DECEMBER)
+    with pytest.raises(DomainError, match="Un séjour dure au plus 366 nuits"):
+        services.book_stay(
+            night.place, night.date, night.date + timedelta(days=367), 1, "A", "", None
+        )
+    year_and_a_day = [DECEMBER, DECEMBER + timedelta(days=366)]
+    with pytest.raises(DomainError, match="Planifie au plus un an à la fois"):
+        services.plan_nights(night.place, year_and_a_day, None, "", None)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Night)) == 1
     assert stays_count() == 0
     assert fresh(night).places_used == 0
 

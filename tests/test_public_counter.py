@@ -66,7 +66,7 @@ def counter_on(coordinator_client, client):
 
 
 def counter_on_day(client, monkeypatch, today: date, path: str = "/") -> str:
-    monkeypatch.setattr("shelter.public.views.local_today", lambda: today)
+    monkeypatch.setattr("shelter.public.pages.local_today", lambda: today)
     response = client.get(path)
     assert response.status_code == 200
     found = COUNTER.search(response.text)
@@ -74,7 +74,7 @@ def counter_on_day(client, monkeypatch, today: date, path: str = "/") -> str:
 
 
 def test_the_counter_is_off_by_default(client, year_2030, monkeypatch):
-    monkeypatch.setattr("shelter.public.views.local_today", lambda: date(2030, 11, 20))
+    monkeypatch.setattr("shelter.public.pages.local_today", lambda: date(2030, 11, 20))
     for path in ("/", "/soutiens-nous"):
         response = client.get(path)
         assert 'class="public-counter"' not in response.text

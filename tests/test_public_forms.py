@@ -371,6 +371,9 @@ def test_coordinator_maintains_material_needs(coordinator_client):
     assert coordinator_client.post("/gestion/besoins", data={"item": ""}).status_code == 400
     coordinator_client.post(f"/gestion/besoins/{need.id}/supprimer")
     assert count(MaterialNeed) == 0
+    journal = coordinator_client.get("/gestion/journal").get_data(as_text=True)
+    assert "a ajouté le besoin « Café »" in journal.replace("\u202f", " ")
+    assert "a supprimé le besoin « Café »" in journal.replace("\u202f", " ")
 
 
 def test_coordinator_edits_the_site_settings(coordinator_client, client):

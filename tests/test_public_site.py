@@ -9,7 +9,7 @@ from icalendar import Calendar
 from shelter.clock import local_instant, utcnow
 from shelter.extensions import db
 from shelter.models import MaterialNeed, PublicEvent
-from shelter.public.ical import public_events_calendar
+from shelter.public.events.ical import public_events_calendar
 from tests.factories import make_post, make_public_event
 from tests.helpers import count_queries, page, words
 

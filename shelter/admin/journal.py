@@ -28,7 +28,7 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
     "signups": ("signup.",),
     "accounts": ("user.", "application.", "feed.", "twofactor."),
     "places": ("place.",),
-    "public": ("news.", "event.", "newsletter."),
+    "public": ("news.", "event.", "need.", "newsletter."),
 }
 _SLOT_NAMES = ("actor", "member", "night", "shift", "place", "type", "title", "date")
 # Stand-ins given to gettext, replaced by the escaped parts once the sentence is translated.
@@ -247,6 +247,7 @@ def _users(entry, details, known, parts) -> str | None:
         return _("%(actor)s a retiré %(member)s de la coordination.", **s)
     return {
         "user.invite": _("%(actor)s a invité %(member)s.", **s),
+        "user.create": _("%(actor)s a créé le compte de %(member)s.", **s),
         "user.activate": _("%(actor)s a réactivé le compte de %(member)s.", **s),
         "user.deactivate": _("%(actor)s a désactivé le compte de %(member)s.", **s),
     }.get(entry.action)
@@ -276,6 +277,8 @@ def _public(entry, details, known, parts) -> str | None:
         "event.create": _("%(actor)s a ajouté le rendez-vous public « %(title)s ».", **s),
         "event.update": _("%(actor)s a modifié le rendez-vous public « %(title)s ».", **s),
         "event.delete": _("%(actor)s a supprimé le rendez-vous public « %(title)s ».", **s),
+        "need.create": _("%(actor)s a ajouté le besoin « %(title)s ».", **s),
+        "need.delete": _("%(actor)s a supprimé le besoin « %(title)s ».", **s),
     }.get(entry.action)
 
 
@@ -340,6 +343,7 @@ _FAMILIES: dict[str, Callable] = {
     "place": _places,
     "news": _public,
     "event": _public,
+    "need": _public,
     "newsletter": _newsletter,
     "application": _applications,
     "feed": _feeds,
@@ -350,6 +354,25 @@ _FAMILIES: dict[str, Callable] = {
 # --- Facts shown under a sentence --------------------------------------------------------------
 
 
+# Counts an entry may carry, in the order they are shown: its size, then who was told.
+_SIZES = (
+    ("capacity", lambda n: ngettext("capacité %(num)d place", "capacité %(num)d places", n)),
+    ("beds", lambda n: ngettext("%(num)d lit", "%(num)d lits", n)),
+    ("places", lambda n: ngettext("%(num)d place", "%(num)d places", n)),
+)
+_AUDIENCES = (
+    (
+        "recipients",
+        lambda n: ngettext("%(num)d bénévole prévenu·e", "%(num)d bénévoles prévenu·es", n),
+    ),
+    ("subscribers", lambda n: ngettext("%(num)d abonné·e", "%(num)d abonné·es", n)),
+)
+
+
+def _counts(details: dict, counts) -> list[str]:
+    return [say(details[key]) for key, say in counts if isinstance(details.get(key), int)]
+
+
 def _facts(details: dict) -> list[str]:
     """The figures an entry recorded, e.g. "18:30–21:00", "min 2 · max 3", "10 places"."""
     facts = []
@@ -357,25 +380,11 @@ def _facts(details: dict) -> list[str]:
         facts.append(f"{details['start']}–{details['end']}")
     if "minimum" in details and "maximum" in details:
         facts.append(_("min %(min)s · max %(max)s", min=details["minimum"], max=details["maximum"]))
-    if isinstance(details.get("capacity"), int):
-        facts.append(
-            ngettext("capacité %(num)d place", "capacité %(num)d places", details["capacity"])
-        )
-    if isinstance(details.get("beds"), int):
-        facts.append(ngettext("%(num)d lit", "%(num)d lits", details["beds"]))
-    if isinstance(details.get("places"), int):
-        facts.append(ngettext("%(num)d place", "%(num)d places", details["places"]))
+    facts += _counts(details, _SIZES)
     departure = _day(details.get("departure"))
     if departure is not None:
         facts.append(_("départ le %(date)s", date=format_date(departure, "EEE d MMM")))
-    if isinstance(details.get("recipients"), int):
-        facts.append(
-            ngettext(
-                "%(num)d bénévole prévenu·e", "%(num)d bénévoles prévenu·es", details["recipients"]
-            )
-        )
-    if isinstance(details.get("subscribers"), int):
-        facts.append(ngettext("%(num)d abonné·e", "%(num)d abonné·es", details["subscribers"]))
+    facts += _counts(details, _AUDIENCES)
     if details.get("applied"):
         facts.append(
             ngettext(

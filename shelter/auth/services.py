@@ -16,6 +16,7 @@ from shelter.i18n import lazy_gettext as _l
 from shelter.mail import queue_mail, render_mail
 from shelter.models import AccountToken, FeedKind, Role, TokenPurpose, User, hash_token
 from shelter.models.audit import record
+from shelter.passwords import password_problem
 from shelter.security import start_session_clock
 from shelter.urls import external_url
 
@@ -120,6 +121,22 @@ def invite(email: str, name: str, role: str, language: str, inviter: User | None
     db.session.flush()
     record(inviter, "user.invite", "user", user.id, role=role)
     send_invitation(user, inviter)
+    return user
+
+
+def create_account(email: str, name: str, role: str, language: str, password: str) -> User:
+    """Create an account with its password (the command line's first coordinator)."""
+    email = normalise_email(email)
+    if find_user_by_email(email) is not None:
+        raise DomainError(_l("Un compte existe déjà pour cette adresse."))
+    problem = password_problem(password, email)
+    if problem:
+        raise DomainError(problem)
+    user = User(email=email, name=name.strip(), role=role, language=language)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    record(None, "user.create", "user", user.id, role=role)
     return user
 
 

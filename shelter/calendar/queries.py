@@ -11,6 +11,14 @@ from shelter.extensions import db
 from shelter.models import Night, NightStatus, Shift, SignUp, User
 
 UPCOMING_LIMIT = 60
+# What the calendar shows of a shift: its name and coverage (``templates/calendar/_night.html``).
+_SHIFT_COVERAGE = (
+    Shift.night_id,
+    Shift.name,
+    Shift.min_volunteers,
+    Shift.signup_count,
+    Shift.status,
+)
 
 
 @dataclass
@@ -35,7 +43,7 @@ def _nights(user: User, *conditions, limit: int | None = None) -> Nights:
     )
     rows = db.session.execute(
         select(Night, is_mine)
-        .options(joinedload(Night.place), selectinload(Night.shifts))
+        .options(joinedload(Night.place), selectinload(Night.shifts).load_only(*_SHIFT_COVERAGE))
         .where(*conditions)
         .order_by(Night.date, Night.place_id)
         .limit(limit)

@@ -10,9 +10,9 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from babel.dates import format_date
-from flask_babel import force_locale
 
 from shelter.clock import BRUSSELS
+from shelter.i18n import force_language
 from shelter.i18n import gettext as _
 from shelter.ical import FeedEvent, calendar_bytes, event_uid
 from shelter.models import Night, Shift
@@ -39,9 +39,8 @@ class Phrases:
     night_cancelled: str
 
     @classmethod
-    @lru_cache(maxsize=8)
     def of(cls, language: str) -> "Phrases":
-        with force_locale(language):
+        with force_language(language):
             return cls(
                 language=language,
                 personal_name=_("%(collective)s — mes créneaux"),

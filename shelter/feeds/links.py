@@ -4,11 +4,10 @@ from collections.abc import Callable
 from typing import NamedTuple
 from urllib.parse import quote, urlsplit
 
-from shelter.urls import external_url
+from shelter.urls import external_url, url_builder
 
 FEED_ENDPOINTS = {"personal": "feeds.personal", "coordination": "feeds.coordination"}
 NIGHT_ENDPOINT = "nights.night"
-_PROBE_ID = 987654321
 
 
 def night_link(night_id: int) -> str:
@@ -17,16 +16,9 @@ def night_link(night_id: int) -> str:
 
 
 def night_links() -> Callable[[int], str]:
-    """Return ``night_link`` for a whole feed, resolving the URL rule once.
-
-    A year's feed links 365 nights; only the id differs between their URLs, so one URL is
-    built through the URL map and the id put in its place.
-    """
-    probe = night_link(_PROBE_ID)
-    before, _, after = probe.partition(str(_PROBE_ID))
-    if str(_PROBE_ID) in after:
-        return night_link
-    return lambda night_id: f"{before}{int(night_id)}{after}"
+    """Return ``night_link`` for a whole feed, with the URL map bound once."""
+    build = url_builder()
+    return lambda night_id: build(NIGHT_ENDPOINT, night_id=night_id)
 
 
 def feed_host() -> str:

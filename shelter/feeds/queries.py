@@ -86,22 +86,27 @@ class FeedAccess(NamedTuple):
 
 _FIRST, _LAST = bindparam("first", type_=Date), bindparam("last", type_=Date)
 _IN_WINDOW = Night.date.between(_FIRST, _LAST)
+# Labelled as the fields of FeedAccess; the fingerprint's columns as "fingerprint_<n>".
 _TOKEN_COLUMNS = (
     FeedToken.token_hash,
     FeedToken.kind,
     FeedToken.created_at,
-    FeedToken.id,
+    FeedToken.id.label("link_id"),
     FeedToken.last_used_at,
-    User.id,
+    User.id.label("user_id"),
     User.active,
     User.role,
     User.language,
 )
+_FINGERPRINT_PREFIX = "fingerprint_"
 
 
 def _access_statement(*fingerprint):
+    labelled = (
+        column.label(f"{_FINGERPRINT_PREFIX}{number}") for number, column in enumerate(fingerprint)
+    )
     return (
-        select(*_TOKEN_COLUMNS, *fingerprint)
+        select(*_TOKEN_COLUMNS, *labelled)
         .select_from(FeedToken)
         .join(FeedToken.user)
         .where(FeedToken.token_hash == bindparam("token_hash"))
@@ -159,7 +164,11 @@ def feed_access(kind: str, token_hash: str, window: Window) -> FeedAccess | None
     ).first()
     if row is None:
         return None
-    return FeedAccess(*row[: len(_TOKEN_COLUMNS)], Fingerprint(tuple(row[len(_TOKEN_COLUMNS) :])))
+    values = row._asdict()
+    changes = tuple(
+        values.pop(name) for name in list(values) if name.startswith(_FINGERPRINT_PREFIX)
+    )
+    return FeedAccess(**values, fingerprint=Fingerprint(changes))
 
 
 def feed_links_of(user_id: int) -> dict[str, list[FeedToken]]:

@@ -21,11 +21,10 @@ other requests' messages (a password reset, a shift change).
 from collections.abc import Mapping
 
 from flask import Flask, current_app, render_template
-from flask_babel import force_locale
 from sqlalchemy import inspect
 
 from shelter.extensions import db
-from shelter.i18n import current_language
+from shelter.i18n import current_language, force_language
 from shelter.mail.courier import Courier
 from shelter.mail.delivery import message_id_for, outbox_path
 from shelter.models import QueuedMail
@@ -53,7 +52,7 @@ def init_app(app: Flask) -> None:
 
 def render_mail(template: str, language: str, **context) -> tuple[str, str]:
     """Render ``templates/mail/<template>.txt`` in ``language``: first line subject, rest body."""
-    with force_locale(language):
+    with force_language(language):
         text = render_template(f"mail/{template}.txt", **context)
     subject, _, body = text.strip().partition("\n")
     return subject.removeprefix("Subject:").strip(), body.strip() + "\n"

@@ -103,16 +103,29 @@ class Shift(Timestamped, db.Model):
         return max(0, self.min_volunteers - self.signup_count)
 
     @property
-    def free_spots(self) -> int:
-        return self.max_volunteers - self.signup_count
-
-    @property
     def is_full(self) -> bool:
         return self.signup_count >= self.max_volunteers
 
     @property
     def is_past(self) -> bool:
         return self.starts_at <= utcnow()
+
+    @hybrid_method
+    def is_gap(self, now: datetime):
+        """Tell whether the shift still lacks people: planned, under its minimum, not started.
+
+        In Python and as a SQL condition (``select(Shift).where(Shift.is_gap(now))``).
+        """
+        return (
+            (self.status == NightStatus.PLANNED)
+            & (self.signup_count < self.min_volunteers)
+            & (self.starts_at > now)
+        )
+
+    @hybrid_method
+    def overlaps(self, first: datetime, last: datetime):
+        """Tell whether the shift's times overlap the period [first, last), in Python or SQL."""
+        return (self.starts_at < last) & (self.ends_at > first)
 
     @hybrid_method
     def clashes_with(self, other: "Shift"):
@@ -122,11 +135,7 @@ class Shift(Timestamped, db.Model):
         over and make breakfast. The same body serves in Python and as a SQL condition
         (``select(Shift).where(Shift.clashes_with(shift))``), hence ``&`` rather than ``and``.
         """
-        return (
-            (self.night_id != other.night_id)
-            & (self.starts_at < other.ends_at)
-            & (self.ends_at > other.starts_at)
-        )
+        return (self.night_id != other.night_id) & self.overlaps(other.starts_at, other.ends_at)
 
     def __repr__(self) -> str:
         return f"<Shift {self.id}>"

@@ -1,20 +1,21 @@
+from collections.abc import Callable
+
 from babel.dates import get_day_names
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import (
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     ValidationError,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.forms import (
     LocalDateField,
+    MultiCheckboxField,
     WholeNumberField,
     no_control_characters,
     sensible_year,
@@ -23,22 +24,16 @@ from shelter.forms import (
 )
 from shelter.i18n import lazy_gettext as _l
 from shelter.models import Place
-
-MAX_PLANNED_DAYS = 366
-MAX_STAY_PLACES = 10
-MAX_STAY_NIGHTS = 366
+from shelter.nights import services
+from shelter.nights.queries import places_by_name
 
 
-class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-def place_choices(active_only: bool = True) -> list[tuple[int, str]]:
-    query = select(Place.id, Place.name).order_by(Place.name, Place.id)
-    if active_only:
-        query = query.where(Place.active.is_(True))
-    return [(place_id, name) for place_id, name in db.session.execute(query)]
+def _mirror(rule: Callable[..., None], *arguments) -> None:
+    """Run a service's rule on the form's data, its refusal becoming the field's error."""
+    try:
+        rule(*arguments)
+    except DomainError as refusal:
+        raise ValidationError(refusal.message) from None
 
 
 def capacity_field(label, required: bool):
@@ -69,23 +64,19 @@ class PlanNightsForm(FlaskForm):
         validators=[InputRequired(message=_l("Indique une date.")), sensible_year],
     )
     last_date = LocalDateField(_l("Dernière nuit"), validators=[Optional(), sensible_year])
-    weekdays = CheckboxesField(_l("Jours de la semaine"), coerce=int)
+    weekdays = MultiCheckboxField(_l("Jours de la semaine"), coerce=int)
     capacity = capacity_field(_l("Capacité (places)"), required=False)
     note = night_note_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.place.choices = place_choices()
+        self.place.choices = [(place.id, place.name) for place in places_by_name(active_only=True)]
         names = get_day_names("wide", locale=get_locale())
         self.weekdays.choices = [(day, names[day].capitalize()) for day in range(7)]
 
     def validate_last_date(self, field):
-        if field.data is None or self.first_date.data is None:
-            return
-        if field.data < self.first_date.data:
-            raise ValidationError(_l("La dernière nuit ne peut pas précéder la première."))
-        if (field.data - self.first_date.data).days >= MAX_PLANNED_DAYS:
-            raise ValidationError(_l("Planifie au plus un an à la fois."))
+        if field.data is not None and self.first_date.data is not None:
+            _mirror(services.check_plan_period, self.first_date.data, field.data)
 
 
 class NightForm(FlaskForm):
@@ -120,11 +111,6 @@ class StayForm(FlaskForm):
         default=1,
         validators=[
             InputRequired(message=_l("Indique un nombre de places.")),
-            NumberRange(
-                min=1,
-                max=MAX_STAY_PLACES,
-                message=_l("Un séjour compte de 1 à %(max)d places.", max=MAX_STAY_PLACES),
-            ),
         ],
     )
     arrival = LocalDateField(
@@ -144,15 +130,18 @@ class StayForm(FlaskForm):
         ],
     )
 
+    def __init__(self, *args, place: Place | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.place_of_stay = place
+
+    def validate_places(self, field):
+        place = self.place_of_stay
+        if isinstance(field.data, int) and place is not None:
+            _mirror(services.check_stay_size, field.data, place)
+
     def validate_departure(self, field):
-        if field.data and self.arrival.data and field.data <= self.arrival.data:
-            raise ValidationError(_l("Le départ doit être au moins le lendemain de l'arrivée."))
-        if (
-            field.data
-            and self.arrival.data
-            and (field.data - self.arrival.data).days > MAX_STAY_NIGHTS
-        ):
-            raise ValidationError(_l("Un séjour dure au plus %(max)d nuits.", max=MAX_STAY_NIGHTS))
+        if field.data and self.arrival.data:
+            _mirror(services.check_stay_dates, self.arrival.data, field.data)
 
 
 class EditStayForm(StayForm):
@@ -160,4 +149,9 @@ class EditStayForm(StayForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.place.choices = place_choices(active_only=False)
+        self.place.choices = [(place.id, place.name) for place in places_by_name()]
+
+    def validate_places(self, field):
+        if self.place.data in dict(self.place.choices):
+            self.place_of_stay = db.session.get(Place, self.place.data)
+        super().validate_places(field)

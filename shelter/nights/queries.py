@@ -70,8 +70,12 @@ def night_at(place_id: int, day) -> Night | None:
     return db.session.scalar(select(Night).where(Night.place_id == place_id, Night.date == day))
 
 
-def places_by_name() -> list[Place]:
-    return list(db.session.scalars(select(Place).order_by(Place.active.desc(), Place.name)))
+def places_by_name(active_only: bool = False) -> list[Place]:
+    """Return the places, those in use first, by name."""
+    query = select(Place).order_by(Place.active.desc(), Place.name, Place.id)
+    if active_only:
+        query = query.where(Place.active.is_(True))
+    return list(db.session.scalars(query))
 
 
 @dataclass

@@ -20,8 +20,8 @@ from sqlalchemy.exc import IntegrityError
 from shelter.clock import utcnow
 from shelter.domain import DomainError
 from shelter.extensions import db
-from shelter.i18n import format_date, ngettext
 from shelter.i18n import gettext as _
+from shelter.i18n import ngettext, night_label
 from shelter.models import Night, NightStatus, Place, SignUp, Stay, User
 from shelter.models.audit import about_night, about_stay, record
 from shelter.shifts import notifications
@@ -30,13 +30,13 @@ from shelter.shifts.services import active_shift_types, add_default_shifts
 # A stay is booked night by night: (place id, evening date) -> places.
 Occupation = dict[tuple[int, date], int]
 
-
-def night_label(day: date) -> str:
-    return format_date(day, "EEEE d MMMM yyyy")
+# Planning at once covers at most a year of evenings; a stay lasts at most a year of nights.
+MAX_PLANNED_DAYS = 366
+MAX_STAY_NIGHTS = 366
 
 
 def dates_label(days: Iterable[date]) -> str:
-    return ", ".join(night_label(day) for day in sorted(days))
+    return ", ".join(night_label(day, long=True) for day in sorted(days))
 
 
 # --- Nights -------------------------------------------------------------------------------
@@ -63,6 +63,8 @@ def plan_nights(
     place: Place, dates: Sequence[date], capacity: int | None, note: str, actor: User | None
 ) -> PlanResult:
     """Plan a night at ``place`` on each of ``dates``, skipping dates that already have one."""
+    if dates:
+        check_plan_period(min(dates), max(dates))
     capacity = place.beds if capacity is None else capacity
     _check_capacity_fits_place(capacity, place)
     existing = set(
@@ -88,6 +90,14 @@ def plan_nights(
     for night in created:
         record(actor, "night.plan", "night", night.id, capacity=capacity, **about_night(night))
     return PlanResult(created=created, skipped=sorted(existing))
+
+
+def check_plan_period(first: date, last: date) -> None:
+    """Refuse a period to plan that ends before it starts or spans more than a year."""
+    if last < first:
+        raise DomainError(_("La dernière nuit ne peut pas précéder la première."))
+    if (last - first).days >= MAX_PLANNED_DAYS:
+        raise DomainError(_("Planifie au plus un an à la fois."))
 
 
 def _check_capacity_fits_place(capacity: int, place: Place) -> None:
@@ -121,7 +131,7 @@ def update_night(night: Night, capacity: int, note: str, actor: User | None) -> 
                     "occupées la nuit du %(date)s.",
                     night.places_used,
                     capacity=capacity,
-                    date=night_label(night.date),
+                    date=night_label(night.date, long=True),
                 )
             )
     night.note = note.strip()
@@ -239,24 +249,40 @@ def _full_nights_message(nights: Iterable[Night]) -> str:
     parts = []
     for night in sorted(nights, key=lambda night: night.date):
         if night.free_places <= 0:
-            parts.append(_("nuit du %(date)s complète", date=night_label(night.date)))
+            parts.append(_("nuit du %(date)s complète", date=night_label(night.date, long=True)))
         else:
             parts.append(
                 ngettext(
                     "nuit du %(date)s : plus que %(num)d place libre",
                     "nuit du %(date)s : plus que %(num)d places libres",
                     night.free_places,
-                    date=night_label(night.date),
+                    date=night_label(night.date, long=True),
                 )
             )
     return _("Pas assez de places : %(nights)s. Rien n'a été enregistré.", nights="; ".join(parts))
 
 
-def _check_stay(arrival: date, departure: date, places: int, place: Place) -> None:
+def check_stay_dates(arrival: date, departure: date) -> None:
+    """Refuse a stay that does not last from one night to ``MAX_STAY_NIGHTS``."""
     if departure <= arrival:
         raise DomainError(_("Le départ doit être au moins le lendemain de l'arrivée."))
+    if (departure - arrival).days > MAX_STAY_NIGHTS:
+        raise DomainError(_("Un séjour dure au plus %(max)d nuits.", max=MAX_STAY_NIGHTS))
+
+
+def check_stay_size(places: int, place: Place) -> None:
+    """Refuse a stay of fewer than one place or more than the place's beds.
+
+    The place's beds are the most a stay can ever hold; each night's own capacity, which may
+    be lower, is checked with the other stays of that night when places are taken.
+    """
     if places < 1 or places > place.beds:
         raise DomainError(_("Un séjour compte de 1 à %(beds)d places.", beds=place.beds))
+
+
+def _check_stay(arrival: date, departure: date, places: int, place: Place) -> None:
+    check_stay_dates(arrival, departure)
+    check_stay_size(places, place)
 
 
 def book_stay(

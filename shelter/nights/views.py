@@ -85,7 +85,7 @@ def _render_night(night: Night, status: int = 200, **forms):
     if current_user.is_coordinator:
         context["stays"] = queries.stays_on(night)
         context["stay_form"] = forms.get("stay_form") or StayForm(
-            formdata=None, arrival=night.date, departure=night.morning
+            formdata=None, arrival=night.date, departure=night.morning, place=night.place
         )
         context["night_form"] = forms.get("night_form") or NightForm(
             formdata=None, prefix="night", obj=night
@@ -146,7 +146,7 @@ def reinstate(night_id: int):
 @coordinator_required
 def add_stay(night_id: int):
     night = _night_or_404(night_id)
-    form = StayForm()
+    form = StayForm(place=night.place)
     if not form.validate_on_submit():
         return _render_night(night, 400, stay_form=form)
     return _act_on_night(

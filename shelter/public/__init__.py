@@ -5,8 +5,8 @@ from flask_babel import format_currency
 
 from shelter.markup import excerpt, stored_html
 from shelter.navigation import member_home_url
-from shelter.public.maps import openstreetmap_url
-from shelter.public.settings import site_settings
+from shelter.public.events.maps import openstreetmap_url
+from shelter.public.settings.services import site_settings
 from shelter.urls import external_url
 
 bp = Blueprint("public", __name__, cli_group=None)
@@ -29,4 +29,10 @@ def public_context() -> dict:
     return {"site": site_settings()}
 
 
-from shelter.public import commands, manage, newsletter, views  # noqa: E402, F401
+# The pages register themselves on ``bp``, one domain each.
+from shelter.public import home, newsletter  # noqa: E402, F401
+from shelter.public.applications import views as application_views  # noqa: E402, F401
+from shelter.public.events import views as event_views  # noqa: E402, F401
+from shelter.public.news import views as news_views  # noqa: E402, F401
+from shelter.public.settings import views as settings_views  # noqa: E402, F401
+from shelter.public.support import views as support_views  # noqa: E402, F401

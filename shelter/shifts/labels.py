@@ -1,13 +1,8 @@
 """Short localised descriptions of shifts and nights, for messages, emails and summaries."""
 
-from shelter.i18n import format_date, format_datetime, format_time, ngettext
+from shelter.i18n import format_datetime, format_time, ngettext, night_label
 from shelter.i18n import gettext as _
-from shelter.models import Night, Shift
-
-
-def night_label(night: Night) -> str:
-    """Return e.g. "ven. 11 déc." in the current language."""
-    return format_date(night.date, "EEE d MMM")
+from shelter.models import Shift
 
 
 def shift_hours(shift: Shift) -> str:
@@ -26,7 +21,7 @@ def gaps_summary(groups, link: str) -> str:
     lines = [_("Il manque du monde pour les prochaines nuits d'accueil :")]
     for group in groups:
         lines.append("")
-        lines.append(night_label(group.night))
+        lines.append(night_label(group.night.date))
         for shift in group.shifts:
             people = ngettext("%(num)d personne", "%(num)d personnes", shift.missing)
             label = f"{shift.name} {shift_hours(shift)}"

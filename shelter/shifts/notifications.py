@@ -7,21 +7,21 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from flask import current_app
-from flask_babel import force_locale
 from sqlalchemy import select
 
 from shelter.extensions import db
+from shelter.i18n import force_language, night_label
 from shelter.mail import queue_mail, render_mail
 from shelter.models import Night, Role, Shift, SignUp, User
-from shelter.shifts.labels import night_label, shift_label
+from shelter.shifts.labels import shift_label
 from shelter.urls import external_url
 
 
 def _send(user: User, template: str, **context) -> None:
-    with force_locale(user.language):
+    with force_language(user.language):
         labels = {
             "shift_text": shift_label(context["shift"]) if "shift" in context else "",
-            "night_text": night_label(context["night"]) if "night" in context else "",
+            "night_text": night_label(context["night"].date) if "night" in context else "",
         }
     subject, body = render_mail(
         template,
@@ -54,7 +54,7 @@ def notify_night_cancelled(night: Night, signups: Iterable[SignUp]) -> None:
     for user, shifts in by_user.values():
         if not user.active:
             continue
-        with force_locale(user.language):
+        with force_language(user.language):
             shift_texts = [shift_label(shift) for shift in shifts]
         _send(user, "night_cancelled", night=night, shift_texts=shift_texts)
 
@@ -75,7 +75,7 @@ def notify_removed(user: User, shift: Shift, actor: User) -> None:
 
 
 def send_help_call(volunteer: User, night: Night, shifts: Sequence[Shift]) -> None:
-    with force_locale(volunteer.language):
+    with force_language(volunteer.language):
         gaps = [(shift_label(shift), shift.missing) for shift in shifts]
     _send(volunteer, "help_call", night=night, gaps=gaps)
 
@@ -95,14 +95,14 @@ def send_reminder(signup: SignUp) -> None:
 
 
 def send_unready_nights(coordinator: User, nights: Sequence[Night], now: datetime) -> None:
-    with force_locale(coordinator.language):
+    with force_language(coordinator.language):
         gaps = [
             (
-                night_label(night),
+                night_label(night.date),
                 [
                     (shift_label(shift), shift.missing)
                     for shift in night.shifts
-                    if not shift.is_cancelled and not shift.is_covered and shift.starts_at > now
+                    if shift.is_gap(now)
                 ],
             )
             for night in nights

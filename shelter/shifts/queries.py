@@ -42,10 +42,8 @@ def gaps_between(now: datetime, until: datetime) -> list[Shift]:
             .join(Night, Shift.night_id == Night.id)
             .options(joinedload(Shift.night).joinedload(Night.place))
             .where(
-                Shift.status == NightStatus.PLANNED,
+                Shift.is_gap(now),
                 Night.status == NightStatus.PLANNED,
-                Shift.signup_count < Shift.min_volunteers,
-                Shift.starts_at > now,
                 Shift.starts_at <= until,
             )
             .order_by(Shift.starts_at, Shift.id)

@@ -199,11 +199,7 @@ def delete_shift(shift: Shift, actor: User) -> None:
 
 def uncovered_shifts(night: Night, now: datetime | None = None) -> list[Shift]:
     now = now or utcnow()
-    return [
-        shift
-        for shift in night.shifts
-        if not shift.is_cancelled and not shift.is_covered and shift.starts_at > now
-    ]
+    return [shift for shift in night.shifts if shift.is_gap(now)]
 
 
 def last_help_call(night: Night) -> NightNotice | None:
@@ -294,7 +290,7 @@ def shifts_held_around(shifts: Sequence[Shift]) -> dict[int, list[Shift]]:
     rows = db.session.execute(
         select(SignUp.user_id, Shift)
         .join(Shift, SignUp.shift_id == Shift.id)
-        .where(Shift.status == NightStatus.PLANNED, Shift.starts_at < last, Shift.ends_at > first)
+        .where(Shift.status == NightStatus.PLANNED, Shift.overlaps(first, last))
     )
     held: dict[int, list[Shift]] = {}
     for user_id, shift in rows:
@@ -357,8 +353,7 @@ def warn_coordinators_of_unready_nights(now: datetime) -> int:
         .join(Shift, and_(Shift.night_id == Night.id, Shift.status == NightStatus.PLANNED))
         .where(
             Night.status == NightStatus.PLANNED,
-            Shift.signup_count < Shift.min_volunteers,
-            Shift.starts_at > now,
+            Shift.is_gap(now),
             Shift.starts_at <= horizon,
             ~already_warned.exists(),
         )

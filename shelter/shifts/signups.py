@@ -240,9 +240,7 @@ def _held_around(member: User, shifts: Sequence[Shift]) -> list[SignUp]:
                 SignUp.user_id == member.id,
                 or_(
                     SignUp.shift_id.in_([shift.id for shift in shifts]),
-                    (Shift.status == NightStatus.PLANNED)
-                    & (Shift.starts_at < last)
-                    & (Shift.ends_at > first),
+                    (Shift.status == NightStatus.PLANNED) & Shift.overlaps(first, last),
                 ),
             )
             .order_by(Shift.starts_at, Shift.id)

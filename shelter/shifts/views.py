@@ -3,7 +3,7 @@ from flask_login import current_user
 
 from shelter.extensions import db
 from shelter.i18n import gettext as _
-from shelter.i18n import ngettext
+from shelter.i18n import ngettext, night_label
 from shelter.models import Night, Shift, ShiftType, SignUp, User
 from shelter.nights.queries import night_with_shifts
 from shelter.security import coordinator_required, safe_next
@@ -17,7 +17,7 @@ from shelter.shifts.forms import (
     ShiftTypeForm,
     WithdrawalRequestForm,
 )
-from shelter.shifts.labels import gaps_summary, night_label
+from shelter.shifts.labels import gaps_summary
 from shelter.urls import external_url
 from shelter.work import unit_of_work
 
@@ -391,7 +391,7 @@ def _flash_applied(applied: shift_types.AppliedToNights) -> None:
             _(
                 "Plus de personnes sont inscrites que le nouveau maximum ; ces nuits gardent "
                 "leurs valeurs : %(nights)s.",
-                nights=", ".join(night_label(shift.night) for shift in applied.kept),
+                nights=", ".join(night_label(shift.night.date) for shift in applied.kept),
             ),
             "warning",
         )

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from shelter.clock import local_today
 from shelter.extensions import db
-from shelter.public.settings import save_site_settings
+from shelter.public.settings.services import save_site_settings
 from tests.factories import (
     make_night,
     make_place,

@@ -5,7 +5,7 @@ from wtforms.validators import DataRequired
 
 from shelter.forms import no_control_characters, single_line, strip
 from shelter.i18n import lazy_gettext as _l
-from shelter.public.forms import too_long
+from shelter.public.fields import too_long
 
 
 def unix_newlines(value: str | None) -> str:

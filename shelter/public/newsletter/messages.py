@@ -4,12 +4,12 @@ from dataclasses import dataclass
 
 import css_inline
 from flask import render_template
-from flask_babel import force_locale
 
+from shelter.i18n import force_language
 from shelter.i18n import gettext as _
 from shelter.models import NewsletterIssue
-from shelter.public.services import slugify
-from shelter.public.settings import site_settings
+from shelter.public.news.services import slugify
+from shelter.public.settings.services import site_settings
 from shelter.urls import external_url
 
 # The HTML part is written with a <style> block, which many mail clients drop: its rules are
@@ -48,7 +48,7 @@ def compose(
         "web_link": web_version_url(issue),
         "unsubscribe_link": unsubscribe_link,
     }
-    with force_locale(language):
+    with force_language(language):
         subject = _("[Test] %(subject)s", subject=issue.subject) if test else issue.subject
         text = render_template("mail/newsletter_issue.txt", **context)
         html = render_template("mail/newsletter_issue.html", **context)

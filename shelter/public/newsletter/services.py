@@ -18,8 +18,8 @@ from shelter.markup import render_markdown
 from shelter.models import NewsletterIssue, User
 from shelter.models.audit import record
 from shelter.public.newsletter.messages import compose, stand_in_unsubscribe_link
-from shelter.public.queries import confirmed_subscribers
-from shelter.public.services import newsletter_headers, unsubscribe_url
+from shelter.public.newsletter.subscription_queries import confirmed_subscribers
+from shelter.public.newsletter.subscriptions import newsletter_headers, unsubscribe_url
 
 ALREADY_SENT = _l("Ce numéro a déjà été envoyé : il ne peut plus être modifié.")
 

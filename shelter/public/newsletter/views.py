@@ -12,7 +12,7 @@ from shelter.public import bp
 from shelter.public.newsletter import queries, services
 from shelter.public.newsletter.forms import IssueForm, LanguageForm, SendIssueForm
 from shelter.public.newsletter.messages import compose, issue_slug, stand_in_unsubscribe_link
-from shelter.public.queries import subscriber_counts
+from shelter.public.newsletter.subscription_queries import subscriber_counts
 from shelter.security import coordinator_required, public
 from shelter.work import unit_of_work
 

@@ -1,4 +1,4 @@
-"""Review: bad input gets a clear 4xx, never a 500 (nor a minute-long request)."""
+"""Bad input gets a clear 4xx, never a 500 (nor a minute-long request)."""
 
 from datetime import UTC, date, datetime
 

@@ -4,7 +4,7 @@ from werkzeug.routing import IntegerConverter
 
 from shelter.extensions import db
 from shelter.models import NewsletterSubscriber
-from shelter.public.services import unsubscribe_url
+from shelter.public.newsletter.subscriptions import unsubscribe_url
 from shelter.serving import loggable_path
 from tests.helpers import path_of
 

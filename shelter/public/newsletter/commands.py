@@ -1,6 +1,7 @@
 import click
 
-from shelter.public import bp, services
+from shelter.public import bp
+from shelter.public.newsletter import subscriptions as services
 from shelter.work import each_in_its_own_unit, unit_of_work
 
 

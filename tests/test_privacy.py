@@ -1,4 +1,4 @@
-"""Review: guest data never leaves the coordinators' pages; nobody acts on another's record."""
+"""Guest data never leaves the coordinators' pages; nobody acts on another's record."""
 
 import json
 import logging

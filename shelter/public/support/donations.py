@@ -16,8 +16,8 @@ from markupsafe import Markup
 from segno import QRCode, helpers
 
 from shelter.i18n import gettext as _
-from shelter.public.settings import SiteSettings
-from shelter.public.validation import (
+from shelter.public.settings.services import SiteSettings
+from shelter.public.support.validation import (
     compact_iban,
     format_structured_communication,
     structured_communication_digits,

@@ -5,7 +5,7 @@ import time
 import pytest
 
 from tests.factories import DEFAULT_PASSWORD, make_user
-from tests.test_hardening_hosts import production_app  # noqa: F401 (a fixture)
+from tests.test_hosts import production_app  # noqa: F401 (a fixture)
 
 HOUR = 3600
 

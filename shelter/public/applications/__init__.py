@@ -1,0 +1,1 @@
+"""Volunteer applications from the public site, approved or declined by coordinators."""

@@ -1,0 +1,1 @@
+"""Public events (demonstrations, support evenings): the agenda and its iCalendar feed."""

@@ -1,0 +1,1 @@
+"""News posts: written by coordinators in Markdown, read on the public site and in Atom."""

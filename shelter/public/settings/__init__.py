@@ -1,0 +1,1 @@
+"""The site settings coordinators edit: presentation, links, donation details, counter."""

@@ -1,0 +1,1 @@
+"""Supporting the collective: donation details with a payment QR code, material needs."""
