@@ -17,7 +17,7 @@ from shelter.shifts.labels import shift_label
 from shelter.urls import external_url
 
 
-def _send(user: User, template: str, **context) -> None:
+def _send(user: User, template: str, bulk: bool = False, **context) -> None:
     with force_language(user.language):
         labels = {
             "shift_text": shift_label(context["shift"]) if "shift" in context else "",
@@ -32,7 +32,23 @@ def _send(user: User, template: str, **context) -> None:
         **labels,
         **context,
     )
-    queue_mail(user.email, subject, body, language=user.language)
+    queue_mail(user.email, subject, body, language=user.language, bulk=bulk)
+
+
+def send_about_shift(
+    user: User, template: str, shift: Shift, bulk: bool = False, **context
+) -> None:
+    """One email about ``shift`` in the recipient's language; never a word about guests."""
+    _send(
+        user,
+        template,
+        bulk=bulk,
+        shift=shift,
+        night=shift.night,
+        night_url=external_url("nights.night", night_id=shift.night_id),
+        collective=current_app.config["COLLECTIVE_NAME"],
+        **context,
+    )
 
 
 def active_coordinators() -> list[User]:

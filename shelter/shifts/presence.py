@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from shelter.extensions import db
 from shelter.models import Night, NightStatus, Shift, ShiftType, SignUp, User
 from shelter.shifts import notifications
-from shelter.shifts.replacements import send_about_shift
+from shelter.shifts.notifications import send_about_shift
 
 NO_SHOW_MINUTES = 30
 

@@ -17,8 +17,6 @@ start (``unanswered_requests``, ``alert_unanswered``).
 
 from datetime import datetime, timedelta
 
-from flask import current_app
-from flask_babel import force_locale
 from sqlalchemy import select, update
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
@@ -27,7 +25,6 @@ from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.i18n import gettext as _
 from shelter.i18n import lazy_gettext as _l
-from shelter.mail import queue_mail, render_mail
 from shelter.models import (
     Night,
     NightStatus,
@@ -39,7 +36,6 @@ from shelter.models import (
 )
 from shelter.models.audit import about_shift, record
 from shelter.shifts import notifications, services, signups
-from shelter.shifts.labels import night_label, shift_label
 from shelter.urls import external_url
 
 UNANSWERED_HOURS = 24
@@ -97,11 +93,11 @@ def open_request(signup: SignUp, now: datetime) -> ReplacementRequest:
     volunteers = free_volunteers(shift, now, but=signup.user_id)
     url = external_url("shifts.replacement", request_id=request.id)
     for volunteer in volunteers:
-        send_about_shift(
+        notifications.send_about_shift(
             volunteer, "replacement_request", shift, bulk=True, requester=signup.user, url=url
         )
     for coordinator in notifications.active_coordinators():
-        send_about_shift(
+        notifications.send_about_shift(
             coordinator,
             "withdrawal_request",
             shift,
@@ -230,11 +226,17 @@ def _tell_replaced(request: ReplacementRequest) -> None:
     shift, requester, replacement = request.shift, request.requester, request.accepted_by
     people = {"requester": requester, "replacement": replacement}
     if requester.active:
-        send_about_shift(requester, "replacement_done", shift, role="requester", **people)
-    send_about_shift(replacement, "replacement_done", shift, role="replacement", **people)
+        notifications.send_about_shift(
+            requester, "replacement_done", shift, role="requester", **people
+        )
+    notifications.send_about_shift(
+        replacement, "replacement_done", shift, role="replacement", **people
+    )
     for coordinator in notifications.active_coordinators():
         if coordinator.id not in (requester.id, replacement.id):
-            send_about_shift(coordinator, "replacement_done", shift, role="coordinator", **people)
+            notifications.send_about_shift(
+                coordinator, "replacement_done", shift, role="coordinator", **people
+            )
 
 
 # --- Unanswered 24 h before the start (cron) -------------------------------------------------
@@ -276,7 +278,7 @@ def alert_unanswered(request_id: int, now: datetime) -> bool:
     request = request_with_shift(request_id)
     url = external_url("shifts.replacement", request_id=request.id)
     for coordinator in notifications.active_coordinators():
-        send_about_shift(
+        notifications.send_about_shift(
             coordinator,
             "replacement_unanswered",
             request.shift,
@@ -285,27 +287,3 @@ def alert_unanswered(request_id: int, now: datetime) -> bool:
             hours=UNANSWERED_HOURS,
         )
     return True
-
-
-# --- Mail ------------------------------------------------------------------------------------
-
-
-def send_about_shift(
-    user: User, template: str, shift: Shift, bulk: bool = False, **context
-) -> None:
-    """One email about ``shift`` in the recipient's language; never a word about guests."""
-    with force_locale(user.language):
-        labels = {"shift_text": shift_label(shift), "night_text": night_label(shift.night)}
-    subject, body = render_mail(
-        template,
-        user.language,
-        user=user,
-        shift=shift,
-        night_url=external_url("nights.night", night_id=shift.night_id),
-        mine_url=external_url("shifts.mine"),
-        missing_url=external_url("shifts.missing"),
-        collective=current_app.config["COLLECTIVE_NAME"],
-        **labels,
-        **context,
-    )
-    queue_mail(user.email, subject, body, language=user.language, bulk=bulk)
