@@ -105,6 +105,10 @@ class Stay(Timestamped, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     place: Mapped[Place] = relationship()
+    # How many of its people have each practical need (counts only, erased with the alias).
+    needs: Mapped[list["StayNeed"]] = relationship(  # noqa: F821
+        cascade="all, delete-orphan", passive_deletes=True
+    )
 
     @property
     def nights_count(self) -> int:

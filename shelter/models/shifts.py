@@ -3,9 +3,19 @@
 from datetime import datetime, time
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, Time, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+    and_,
+    func,
+    select,
+)
 from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from shelter.clock import utcnow
 from shelter.extensions import db
@@ -26,6 +36,7 @@ class ShiftType(Timestamped, db.Model):
         CheckConstraint("min_volunteers >= 0", name="min_not_negative"),
         CheckConstraint("max_volunteers >= 1", name="max_positive"),
         CheckConstraint("min_volunteers <= max_volunteers", name="min_le_max"),
+        CheckConstraint("min_leads >= 0", name="min_leads_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,6 +46,8 @@ class ShiftType(Timestamped, db.Model):
     end_time: Mapped[time] = mapped_column(Time)
     min_volunteers: Mapped[int] = mapped_column(default=1)
     max_volunteers: Mapped[int] = mapped_column(default=2)
+    # How many of the people signed up must be référent·es for the shift to be covered.
+    min_leads: Mapped[int] = mapped_column(default=0)
     position: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
 
@@ -60,6 +73,7 @@ class Shift(Timestamped, db.Model):
             "signup_count >= 0 AND signup_count <= max_volunteers", name="within_maximum"
         ),
         CheckConstraint("status IN ('planned', 'cancelled')", name="status"),
+        CheckConstraint("min_leads >= 0", name="min_leads_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,6 +87,8 @@ class Shift(Timestamped, db.Model):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     min_volunteers: Mapped[int]
     max_volunteers: Mapped[int]
+    # Copied from the type: how many référent·es the shift needs among its people.
+    min_leads: Mapped[int] = mapped_column(default=0)
     signup_count: Mapped[int] = mapped_column(default=0)
     status: Mapped[str] = mapped_column(String(20), default=NightStatus.PLANNED)
     sequence: Mapped[int] = mapped_column(default=0)
@@ -91,12 +107,24 @@ class Shift(Timestamped, db.Model):
 
     @hybrid_property
     def is_covered(self) -> bool:
-        # Also a SQL expression: the impact report counts covered shifts with the same rule.
-        return self.signup_count >= self.min_volunteers
+        """The one coverage rule: enough people, and enough référent·es among them.
+
+        Also a SQL expression: the gap lists and the impact report select with the same rule.
+        """
+        return self.signup_count >= self.min_volunteers and not self.missing_leads
+
+    @is_covered.inplace.expression
+    @classmethod
+    def _is_covered_expression(cls):
+        return and_(cls.signup_count >= cls.min_volunteers, cls.lead_count >= cls.min_leads)
 
     @property
     def missing(self) -> int:
         return max(0, self.min_volunteers - self.signup_count)
+
+    @property
+    def missing_leads(self) -> int:
+        return max(0, (self.min_leads or 0) - (self.lead_count or 0))
 
     @property
     def free_spots(self) -> int:
@@ -152,6 +180,17 @@ class SignUp(db.Model):
 
     def __repr__(self) -> str:
         return f"<SignUp {self.id}>"
+
+
+# The référent·es among the people signed up, loaded with the shift in the same SELECT, so
+# that pages listing shifts keep their query count.
+Shift.lead_count = column_property(
+    select(func.count(SignUp.id))
+    .join(User, SignUp.user_id == User.id)
+    .where(SignUp.shift_id == Shift.id, User.is_lead.is_(True))
+    .correlate_except(SignUp, User)
+    .scalar_subquery()
+)
 
 
 class NoticeKind(StrEnum):

@@ -18,6 +18,7 @@ def night_with_shifts(night_id: int) -> Night | None:
         .where(Night.id == night_id)
         .options(
             joinedload(Night.place),
+            joinedload(Night.on_call),
             selectinload(Night.shifts).selectinload(Shift.signups).joinedload(SignUp.user),
         )
     )

@@ -26,6 +26,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from shelter.auth.forms import email_field
 from shelter.forms import no_control_characters, sensible_year, single_line, strip
 from shelter.i18n import lazy_gettext as _l
+from shelter.phones import normalise_phone
 from shelter.public.donations import HOLDER_MAX, parse_amount
 from shelter.public.validation import (
     bic_problem,
@@ -81,9 +82,13 @@ class ApplicationForm(HoneypotMixin, FlaskForm):
             single_line,
             Optional(),
             too_long(30),
-            Regexp(r"^\+?[0-9 ./()-]{6,}$", message=_l("Ce numéro de téléphone n'est pas valide.")),
         ],
     )
+
+    def validate_phone(self, field):
+        if field.data and normalise_phone(field.data) is None:
+            raise ValidationError(_l("Ce numéro de téléphone n'est pas valide."))
+
     helps = MultiCheckboxField(
         _l("Tu aimerais aider pour"),
         choices=HELP_CHOICES,

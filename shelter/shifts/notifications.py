@@ -10,10 +10,11 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from shelter.cook import need_counts, needs_summary
 from shelter.extensions import db
 from shelter.mail import queue_mail, render_mail
 from shelter.models import Night, Role, Shift, SignUp, User
-from shelter.shifts.labels import night_label, shift_label
+from shelter.shifts.labels import night_label, shift_label, shortfall
 from shelter.urls import external_url
 
 
@@ -88,13 +89,15 @@ def notify_withdrawal_request(signup: SignUp) -> None:
 
 def send_help_call(volunteer: User, night: Night, shifts: Sequence[Shift]) -> None:
     with force_locale(volunteer.language):
-        gaps = [(shift_label(shift), shift.missing) for shift in shifts]
+        gaps = [(shift_label(shift), shortfall(shift)) for shift in shifts]
     _send(volunteer, "help_call", night=night, gaps=gaps)
 
 
 def send_reminder(signup: SignUp) -> None:
     shift = signup.shift
     night = shift.night
+    with force_locale(signup.user.language):
+        needs = needs_summary(need_counts(night))
     _send(
         signup.user,
         "shift_reminder",
@@ -102,6 +105,7 @@ def send_reminder(signup: SignUp) -> None:
         place=night.place,
         guests=night.places_used,
         night_note=night.note,
+        needs=needs,
         teammates=[other.user.name for other in shift.signups if other.user_id != signup.user_id],
     )
 
@@ -112,7 +116,7 @@ def send_unready_nights(coordinator: User, nights: Sequence[Night], now: datetim
             (
                 night_label(night),
                 [
-                    (shift_label(shift), shift.missing)
+                    (shift_label(shift), shortfall(shift))
                     for shift in night.shifts
                     if not shift.is_cancelled and not shift.is_covered and shift.starts_at > now
                 ],

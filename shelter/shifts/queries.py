@@ -44,7 +44,7 @@ def gaps_between(now: datetime, until: datetime) -> list[Shift]:
             .where(
                 Shift.status == NightStatus.PLANNED,
                 Night.status == NightStatus.PLANNED,
-                Shift.signup_count < Shift.min_volunteers,
+                ~Shift.is_covered,
                 Shift.starts_at > now,
                 Shift.starts_at <= until,
             )

@@ -77,6 +77,7 @@ def add_default_shifts(night: Night, shift_types: Sequence[ShiftType] | None = N
                 ends_at=ends_at,
                 min_volunteers=shift_type.min_volunteers,
                 max_volunteers=shift_type.max_volunteers,
+                min_leads=shift_type.min_leads,
             )
         )
 
@@ -357,7 +358,7 @@ def warn_coordinators_of_unready_nights(now: datetime) -> int:
         .join(Shift, and_(Shift.night_id == Night.id, Shift.status == NightStatus.PLANNED))
         .where(
             Night.status == NightStatus.PLANNED,
-            Shift.signup_count < Shift.min_volunteers,
+            ~Shift.is_covered,
             Shift.starts_at > now,
             Shift.starts_at <= horizon,
             ~already_warned.exists(),
