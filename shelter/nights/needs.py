@@ -8,6 +8,28 @@ from shelter.i18n import gettext as _
 from shelter.models import PracticalNeed, Stay, StayNeed, User
 from shelter.models.audit import record
 
+# The list a new installation starts with (the migration adds the same), French and English.
+DEFAULT_NEEDS = (
+    ("végétarien·ne", "vegetarian"),
+    ("sans porc", "no pork"),
+    ("sans viande", "no meat"),
+    ("sans gluten", "gluten-free"),
+    ("allergie alimentaire", "food allergy"),
+    ("bébé", "baby"),
+    ("fauteuil roulant", "wheelchair"),
+)
+
+
+def add_default_needs() -> None:
+    """Give an empty list the default needs."""
+    if db.session.scalar(select(PracticalNeed.id).limit(1)) is not None:
+        return
+    db.session.add_all(
+        PracticalNeed(label_fr=french, label_en=english, position=position)
+        for position, (french, english) in enumerate(DEFAULT_NEEDS)
+    )
+    db.session.flush()
+
 
 def all_needs() -> list[PracticalNeed]:
     return list(
@@ -56,18 +78,15 @@ def set_stay_needs(stay: Stay, people_by_need: dict[int, int]) -> None:
         )
     if stay.purged_at is not None:
         return
-    db.session.execute(
-        delete(StayNeed)
-        .where(StayNeed.stay_id == stay.id, StayNeed.need_id.in_(people_by_need))
-        .execution_options(synchronize_session=False)
-    )
-    db.session.add_all(
-        StayNeed(stay_id=stay.id, need_id=need_id, people=people)
-        for need_id, people in people_by_need.items()
-        if people > 0
-    )
-    db.session.flush()
-    db.session.expire(stay, ["needs"])
+    current = {row.need_id: row for row in stay.needs}
+    for need_id, people in people_by_need.items():
+        row = current.get(need_id)
+        if row is not None and people == 0:
+            stay.needs.remove(row)
+        elif row is not None:
+            row.people = people
+        elif people > 0:
+            stay.needs.append(StayNeed(need_id=need_id, people=people))
 
 
 def needs_of(stay: Stay) -> dict[int, int]:
