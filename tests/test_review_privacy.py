@@ -9,19 +9,19 @@ from sqlalchemy import select
 
 from shelter.clock import local_today
 from shelter.extensions import db
-from shelter.nights.needs import add_default_needs
 from shelter.models import (
     AuditEntry,
-    PracticalNeed,
-    StayNeed,
     FeedToken,
     Night,
+    PracticalNeed,
     QueuedMail,
     SignUp,
     Stay,
+    StayNeed,
     User,
     hash_token,
 )
+from shelter.nights.needs import add_default_needs
 from tests.conftest import Mailbox, login_as
 from tests.factories import (
     make_feed_link,
@@ -343,9 +343,7 @@ def test_volunteers_see_the_notes_but_never_the_aliases(app, world):
     assert ALIAS in coordinator_page.get_data(as_text=True)
 
 
-def test_the_team_and_week_sheets_carry_no_guest_alias_or_note_even_for_coordinators(
-    app, world
-):
+def test_the_team_and_week_sheets_carry_no_guest_alias_or_note_even_for_coordinators(app, world):
     night = world["soon"]
     coordinator = client_of(app, world["coordinator"])
     sheet = coordinator.get(f"/nuits/{night.id}/feuille")
