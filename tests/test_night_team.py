@@ -270,6 +270,19 @@ def test_a_coordinator_takes_and_leaves_the_astreinte_and_the_journal_says_so(ap
     assert {"night.on_call_take", "night.on_call_leave"} <= set(actions)
 
 
+def test_an_astreinte_held_by_a_former_coordinator_is_free_to_take(app, world):
+    night = world["night"]
+    world["coordinator"].role = "volunteer"
+    db.session.commit()
+    sheet = client_of(app, world["alex"]).get(f"/nuits/{night.id}/feuille")
+    assert "Personne n'a pris l'astreinte" in words(sheet)
+    assert CAMILLE_PHONE not in sheet.text
+    dominique = make_user(role="coordinator", name="Dominique")
+    assert client_of(app, dominique).post(f"/nuits/{night.id}/astreinte").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Night, night.id).on_call_id == dominique.id
+
+
 def test_volunteers_cannot_take_the_astreinte(app, world):
     night = world["other"]
     assert client_of(app, world["alex"]).post(f"/nuits/{night.id}/astreinte").status_code == 403

@@ -62,6 +62,14 @@ class Night(Timestamped, db.Model):
         return self.status == NightStatus.CANCELLED
 
     @property
+    def on_call_coordinator(self) -> "User | None":  # noqa: F821
+        """The coordinator on call, while they still are an active coordinator."""
+        member = self.on_call
+        if member is None or not member.active or not member.is_coordinator:
+            return None
+        return member
+
+    @property
     def free_places(self) -> int:
         return self.capacity - self.places_used
 

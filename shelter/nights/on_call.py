@@ -1,11 +1,11 @@
 """The coordinator on call (astreinte) for a night: taken and left by coordinators themselves."""
 
-from sqlalchemy import update
+from sqlalchemy import or_, select, update
 
 from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.i18n import gettext as _
-from shelter.models import Night, NightStatus, User
+from shelter.models import Night, NightStatus, Role, User
 from shelter.models.audit import about_night, record
 
 
@@ -18,7 +18,13 @@ def take_on_call(night: Night, coordinator: User) -> None:
         .where(
             Night.id == night.id,
             Night.status == NightStatus.PLANNED,
-            Night.on_call_id.is_(None),
+            # Nobody on call, or somebody who has since left the coordination.
+            or_(
+                Night.on_call_id.is_(None),
+                Night.on_call_id.not_in(
+                    select(User.id).where(User.role == Role.COORDINATOR, User.active.is_(True))
+                ),
+            ),
         )
         .values(on_call_id=coordinator.id)
         .execution_options(synchronize_session=False)
@@ -29,10 +35,12 @@ def take_on_call(night: Night, coordinator: User) -> None:
             raise DomainError(_("Cette nuit est annulée."))
         if night.on_call_id == coordinator.id:
             raise DomainError(_("Tu es déjà d'astreinte cette nuit."))
+        if night.on_call_coordinator is None:
+            raise DomainError(_("L'astreinte de cette nuit vient de changer : recharge la page."))
         raise DomainError(
             _(
                 "%(name)s est déjà d'astreinte cette nuit : demande-lui de la laisser d'abord.",
-                name=night.on_call.name,
+                name=night.on_call_coordinator.name,
             )
         )
     record(coordinator, "night.on_call_take", "night", night.id, **about_night(night))

@@ -36,7 +36,7 @@ def team_sheet(night_id: int):
         "nights/team_sheet.html",
         night=night,
         phones=phones,
-        on_call_phone=sheets.phone_for(current_user, night.on_call, on_call=True),
+        on_call_phone=sheets.phone_for(current_user, night.on_call_coordinator, on_call=True),
         needs=need_counts(night),
     )
 
