@@ -47,6 +47,14 @@ DEMO_ACCOUNTS = (
     DemoAccount("sam@demo.example.org", "Sam", Role.VOLUNTEER, "demo-benevole-sam"),
     DemoAccount("noor@demo.example.org", "Noor", Role.VOLUNTEER, "demo-benevole-noor"),
 )
+# Invented numbers (Belgian mobile test ranges), shared with the team except Sam's; Noor is
+# the demo référent·e.
+DEMO_PHONES = {
+    "coordination@demo.example.org": ("+32470000001", True),
+    "alex@demo.example.org": ("+32470000002", True),
+    "sam@demo.example.org": ("+32470000003", False),
+}
+DEMO_LEAD = "noor@demo.example.org"
 # The demo coordinator's authenticator key, printed with the logins: public, like the passwords.
 DEMO_TOTP_KEY = "DEMOCOORDINATIONSHELTERLIEGE2345"
 
@@ -74,6 +82,7 @@ def load_demo_data() -> list[DemoAccount]:
     load_demo_nights()
     load_demo_signups()
     load_demo_replacement()
+    load_demo_night_teams()
     load_public_demo_data()
     return list(DEMO_ACCOUNTS)
 
@@ -90,8 +99,9 @@ def enrol_demo_totp() -> None:
     )
 
 
+# The evening and night needs a référent·e among its two people.
 DEMO_SHIFT_TYPES = (
-    ("Repas", "Cuisiner et servir le repas du soir.", time(18, 0), time(21, 0), 2, 3),
+    ("Repas", "Cuisiner et servir le repas du soir.", time(18, 0), time(21, 0), 2, 3, 0),
     (
         "Soirée et nuit",
         "Accueillir les personnes et rester sur place pour la nuit.",
@@ -99,6 +109,7 @@ DEMO_SHIFT_TYPES = (
         time(9, 0),
         2,
         2,
+        1,
     ),
     (
         "Matin",
@@ -107,6 +118,7 @@ DEMO_SHIFT_TYPES = (
         time(10, 0),
         1,
         2,
+        0,
     ),
 )
 
@@ -115,7 +127,9 @@ def load_demo_shift_types() -> None:
     """Create the three usual shift types when none exist yet."""
     if db.session.scalar(select(ShiftType).limit(1)) is not None:
         return
-    for position, (name, description, start, end, minimum, maximum) in enumerate(DEMO_SHIFT_TYPES):
+    for position, (name, description, start, end, minimum, maximum, leads) in enumerate(
+        DEMO_SHIFT_TYPES
+    ):
         db.session.add(
             ShiftType(
                 name=name,
@@ -124,6 +138,7 @@ def load_demo_shift_types() -> None:
                 end_time=end,
                 min_volunteers=minimum,
                 max_volunteers=maximum,
+                min_leads=leads,
                 position=position,
                 # The overnight type (it ends the next day) needs somebody there.
                 presence_required=end <= start,
@@ -180,6 +195,27 @@ def load_demo_replacement() -> None:
             shift_id=signup.shift_id, requester_id=signup.user_id, reason=signup.withdrawal_reason
         )
     )
+
+
+def load_demo_night_teams() -> None:
+    """Give the demo members their phones and a référent·e, and the coordinator astreintes."""
+    for email, (phone, shared) in DEMO_PHONES.items():
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is not None and user.phone is None:
+            user.phone, user.phone_shared = phone, shared
+    lead = db.session.scalar(select(User).where(User.email == DEMO_LEAD))
+    if lead is not None:
+        lead.is_lead = True
+    coordinator = db.session.scalar(select(User).where(User.email == DEMO_ACCOUNTS[0].email))
+    nights = db.session.scalars(
+        select(Night)
+        .where(Night.status == NightStatus.PLANNED, Night.date >= local_today())
+        .order_by(Night.date)
+        .limit(3)
+    ).all()
+    for night in nights:
+        if night.on_call_id is None and coordinator is not None:
+            night.on_call_id = coordinator.id
 
 
 DEMO_POSTS = (
@@ -285,21 +321,24 @@ class DemoStay:
     first_night: int  # days after the first planned Friday
     nights: int
     note: str = ""
+    # How many of its people have each practical need, by the need's French label.
+    needs: tuple[tuple[str, int], ...] = ()
 
 
 # Invented aliases: the demo never holds anybody's real data.
 DEMO_STAYS = (
-    DemoStay("Amina", 2, 0, 2, "Végétarienne"),
-    DemoStay("Yonas", 1, 0, 1),
-    DemoStay("Karim", 3, 1, 1, "Parle arabe et anglais"),
+    DemoStay("Amina", 2, 0, 2, "Parle tigrigna et un peu d'anglais", (("végétarien·ne", 2),)),
+    DemoStay("Yonas", 1, 0, 1, needs=(("sans porc", 1),)),
+    DemoStay("Karim", 3, 1, 1, "Parle arabe et anglais", (("sans porc", 3), ("bébé", 1))),
     DemoStay("Lina", 1, 7, 2),
 )
 
 
 def load_demo_nights() -> None:
     """Plan every Friday and Saturday of the coming six weeks; book a few stays once."""
-    from shelter.nights import services
+    from shelter.nights import needs, services
 
+    needs.add_default_needs()
     place = db.session.scalar(select(Place).order_by(Place.id).limit(1))
     coordinator = db.session.scalar(select(User).where(User.email == DEMO_ACCOUNTS[0].email))
     today = local_today()
@@ -310,7 +349,7 @@ def load_demo_nights() -> None:
     friday = next(day for day in dates if day.weekday() == 4)
     for stay in DEMO_STAYS:
         arrival = friday + timedelta(days=stay.first_night)
-        services.book_stay(
+        booked = services.book_stay(
             place,
             arrival,
             arrival + timedelta(days=stay.nights),
@@ -318,4 +357,8 @@ def load_demo_nights() -> None:
             stay.alias,
             stay.note,
             coordinator,
+        )
+        by_label = {need.label_fr: need.id for need in needs.active_needs()}
+        needs.set_stay_needs(
+            booked, {by_label[label]: people for label, people in stay.needs if label in by_label}
         )

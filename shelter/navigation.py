@@ -68,6 +68,16 @@ COORDINATION_PAGES = [
         _l("Repas, soirée et nuit, matin : horaires et nombre de bénévoles."),
     ),
     CoordinationPage(
+        "nights.week_sheet",
+        _l("La semaine au mur"),
+        _l("Les 7 prochaines nuits : services, noms et astreinte, à imprimer pour la maison."),
+    ),
+    CoordinationPage(
+        "nights.practical_needs",
+        _l("Besoins pratiques"),
+        _l("La liste des régimes et besoins qu'un séjour peut porter, comptés pour le repas."),
+    ),
+    CoordinationPage(
         "places.index",
         _l("Lieux"),
         _l("Les lieux d'accueil : lits, adresse et infos pratiques."),

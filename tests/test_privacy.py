@@ -13,13 +13,16 @@ from shelter.models import (
     AuditEntry,
     FeedToken,
     Night,
+    PracticalNeed,
     QueuedMail,
     ReplacementRequest,
     SignUp,
     Stay,
+    StayNeed,
     User,
     hash_token,
 )
+from shelter.nights.needs import add_default_needs
 from tests.conftest import Mailbox, login_as
 from tests.factories import (
     make_feed_link,
@@ -59,8 +62,14 @@ def world(app):
     tomorrow = local_today() + timedelta(days=1)
     soon = make_night(day=tomorrow, place=place, shift_types=types)
     later = make_night(day=tomorrow + timedelta(days=10), place=place, shift_types=types)
+    add_default_needs()
+    vegetarian = db.session.scalar(
+        select(PracticalNeed.id).where(PracticalNeed.label_fr == "végétarien·ne")
+    )
     for night in (soon, later):
-        make_stay(night, places=2, alias=ALIAS, note=NOTE)
+        stay = make_stay(night, places=2, alias=ALIAS, note=NOTE)
+        db.session.add(StayNeed(stay_id=stay.id, need_id=vegetarian, people=2))
+    db.session.commit()
     coordinator = make_user(role="coordinator", name="Camille", email="camille@example.org")
     alex = make_user(name="Alex", email="alex@example.org")
     sam = make_user(name="Sam", email="sam@example.org")
@@ -379,6 +388,8 @@ def test_volunteers_see_the_notes_but_never_the_aliases(app, world):
         "/calendrier/liste",
         "/mon-agenda",
         "/mon-espace",
+        f"/nuits/{night.id}/feuille",
+        f"/nuits/semaine?first={night.date.isoformat()}",
     ):
         response = volunteer.get(path)
         assert response.status_code == 200, path
@@ -386,6 +397,20 @@ def test_volunteers_see_the_notes_but_never_the_aliases(app, world):
     # The coordinator does see them, which shows the markers are there to be found.
     coordinator_page = client_of(app, world["coordinator"]).get(f"/nuits/{night.id}")
     assert ALIAS in coordinator_page.get_data(as_text=True)
+
+
+def test_the_team_and_week_sheets_carry_no_guest_alias_or_note_even_for_coordinators(app, world):
+    night = world["soon"]
+    coordinator = client_of(app, world["coordinator"])
+    sheet = coordinator.get(f"/nuits/{night.id}/feuille")
+    week = coordinator.get(f"/nuits/semaine?first={night.date.isoformat()}")
+    for response in (sheet, week):
+        assert response.status_code == 200
+        assert_no_guest_data(response.get_data(as_text=True), response.request.path)
+    # The sheet counts the needs; the week for the wall says nothing of the guests.
+    assert "végétarien·ne" in sheet.text
+    assert "végétarien·ne" not in week.text
+    assert "2 personnes" not in words(week)
 
 
 def test_public_pages_never_show_the_address(app, world):

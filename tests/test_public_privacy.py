@@ -84,13 +84,19 @@ MARKERS = {
     "applicant": "Candidatmarqueur",
     "applicant email": "candidat-marqueur@example.org",
     "subscriber email": "abonne-marqueur@example.org",
+    "volunteer phone": "+32470999111",
+    "coordinator phone": "+32470999222",
 }
 
 
 def seed_operational_data():
     place = make_place(name=MARKERS["place"], address=MARKERS["address"])
     volunteer = make_user(name=MARKERS["volunteer"], email=MARKERS["volunteer email"])
-    make_user(role="coordinator", name=MARKERS["coordinator"], email=MARKERS["coordinator email"])
+    coordinator = make_user(
+        role="coordinator", name=MARKERS["coordinator"], email=MARKERS["coordinator email"]
+    )
+    volunteer.phone, volunteer.phone_shared = MARKERS["volunteer phone"], True
+    coordinator.phone = MARKERS["coordinator phone"]
     shift_type = make_shift_type()
     for offset in (-3, 0, 2, 9):
         night = make_night(
@@ -99,6 +105,7 @@ def seed_operational_data():
         night.note = MARKERS["night note"]
         make_stay(night, places=2, alias=MARKERS["alias"], note=MARKERS["note"])
         make_signup(night.shifts[0], volunteer)
+        night.on_call_id = coordinator.id
     cancelled = make_night(day=date.today() + timedelta(days=4), place=place, status="cancelled")
     cancelled.cancel_reason = MARKERS["cancel reason"]
     db.session.add(

@@ -23,7 +23,7 @@ from shelter.models import AuditEntry, Night, Role, User
 # What the "what" filter offers: the entries whose action starts with one of the prefixes.
 CATEGORIES: dict[str, tuple[str, ...]] = {
     "nights": ("night.",),
-    "stays": ("stay.",),
+    "stays": ("stay.", "practical_need."),
     "shifts": ("shift.", "shift_type."),
     "signups": ("signup.",),
     "accounts": ("user.", "application.", "feed.", "twofactor."),
@@ -165,6 +165,8 @@ def _nights(entry, details, known, parts) -> str | None:
         "night.update": _("%(actor)s a modifié la %(night)s.", **s),
         "night.cancel": _("%(actor)s a annulé la %(night)s.", **s),
         "night.reinstate": _("%(actor)s a rétabli la %(night)s.", **s),
+        "night.on_call_take": _("%(actor)s a pris l'astreinte de la %(night)s.", **s),
+        "night.on_call_leave": _("%(actor)s a laissé l'astreinte de la %(night)s.", **s),
     }.get(entry.action)
 
 
@@ -250,6 +252,8 @@ def _users(entry, details, known, parts) -> str | None:
         "user.create": _("%(actor)s a créé le compte de %(member)s.", **s),
         "user.activate": _("%(actor)s a réactivé le compte de %(member)s.", **s),
         "user.deactivate": _("%(actor)s a désactivé le compte de %(member)s.", **s),
+        "user.lead": _("%(actor)s a fait de %(member)s un·e référent·e.", **s),
+        "user.unlead": _("%(actor)s a retiré à %(member)s le rôle de référent·e.", **s),
     }.get(entry.action)
 
 
@@ -327,6 +331,16 @@ def _second_factors(entry, details, known, parts) -> str | None:
     }.get(entry.action)
 
 
+def _practical_needs(entry, details, known, parts) -> str | None:
+    parts["title"] = _link(url_for("nights.practical_needs"), details.get("name") or _("sans nom"))
+    s = _SLOTS
+    return {
+        "practical_need.save": _("%(actor)s a enregistré le besoin pratique « %(title)s ».", **s),
+        "practical_need.retire": _("%(actor)s a retiré le besoin pratique « %(title)s ».", **s),
+        "practical_need.restore": _("%(actor)s a remis le besoin pratique « %(title)s ».", **s),
+    }.get(entry.action)
+
+
 def _other(entry, details, known, parts) -> str:
     """An action this version does not know how to say (added later, or by another branch)."""
     parts["title"] = entry.action
@@ -348,6 +362,7 @@ _FAMILIES: dict[str, Callable] = {
     "application": _applications,
     "feed": _feeds,
     "twofactor": _second_factors,
+    "practical_need": _practical_needs,
 }
 
 

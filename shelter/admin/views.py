@@ -85,6 +85,18 @@ def reactivate(user_id: int):
     )
 
 
+@bp.post("/comptes/<int:user_id>/referent")
+@coordinator_required
+def make_lead(user_id: int):
+    return _apply(user_id, ConfirmForm(), lambda user: accounts.set_lead(user, True, current_user))
+
+
+@bp.post("/comptes/<int:user_id>/referent/retirer")
+@coordinator_required
+def unmake_lead(user_id: int):
+    return _apply(user_id, ConfirmForm(), lambda user: accounts.set_lead(user, False, current_user))
+
+
 @bp.post("/comptes/<int:user_id>/reinviter")
 @coordinator_required
 def resend_invitation(user_id: int):

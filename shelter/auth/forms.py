@@ -1,11 +1,21 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TelField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from shelter.forms import single_line, strip
 from shelter.i18n import LANGUAGE_NAMES
 from shelter.i18n import lazy_gettext as _l
 from shelter.passwords import password_problem
+from shelter.phones import normalise_phone
 
 LANGUAGE_CHOICES = [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
 
@@ -87,6 +97,24 @@ class ChangePasswordForm(SetPasswordForm):
 class ProfileForm(FlaskForm):
     name = name_field()
     language = SelectField(_l("Langue"), choices=LANGUAGE_CHOICES)
+    phone = TelField(
+        _l("Téléphone (facultatif)"),
+        filters=[strip],
+        validators=[single_line, Length(max=30, message=_l("30 caractères au maximum."))],
+    )
+    phone_shared = BooleanField(
+        _l("L'équipe de mes nuits peut voir mon numéro, le temps de ces nuits.")
+    )
+
+    def validate_phone(self, field):
+        if not field.data:
+            return
+        number = normalise_phone(field.data)
+        if number is None:
+            raise ValidationError(
+                _l("Ce numéro de téléphone n'est pas valide (par exemple 0470 12 34 56 ou +33 6…).")
+            )
+        field.data = number
 
 
 class LanguageForm(FlaskForm):

@@ -111,12 +111,22 @@ def set_password_from_token(account_token: AccountToken, password: str) -> User:
     return user
 
 
-def invite(email: str, name: str, role: str, language: str, inviter: User | None) -> User:
-    """Create an account without password and email it a link to choose one."""
+def invite(
+    email: str,
+    name: str,
+    role: str,
+    language: str,
+    inviter: User | None,
+    phone: str | None = None,
+) -> User:
+    """Create an account without password and email it a link to choose one.
+
+    A ``phone`` (E.164) is seen by coordinators only until the member shares it on the profile.
+    """
     email = normalise_email(email)
     if find_user_by_email(email) is not None:
         raise DomainError(_l("Un compte existe déjà pour cette adresse."))
-    user = User(email=email, name=name.strip(), role=role, language=language)
+    user = User(email=email, name=name.strip(), role=role, language=language, phone=phone)
     db.session.add(user)
     db.session.flush()
     record(inviter, "user.invite", "user", user.id, role=role)
@@ -181,10 +191,23 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     log_in(user)
 
 
-def update_profile(user: User, name: str, language: str) -> None:
+def update_profile(
+    user: User, name: str, language: str, phone: str | None = None, phone_shared: bool = False
+) -> None:
+    """Save the member's name, language and phone (E.164, or None to remove it)."""
     user.name = name.strip()
     user.language = language
+    user.phone = phone
+    user.phone_shared = phone is not None and phone_shared
     session["language"] = language
+
+
+def set_lead(user: User, is_lead: bool, actor: User) -> None:
+    """Mark ``user`` as a référent·e (night lead), or no longer."""
+    if user.is_lead == is_lead:
+        return
+    user.is_lead = is_lead
+    record(actor, "user.lead" if is_lead else "user.unlead", "user", user.id)
 
 
 def count_active_coordinators() -> int:

@@ -16,6 +16,7 @@ from shelter.extensions import limiter
 from shelter.i18n import gettext as _
 from shelter.models import TokenPurpose
 from shelter.navigation import member_home_url
+from shelter.phones import display_phone
 from shelter.security import public, safe_next
 from shelter.work import after_response, unit_of_work
 
@@ -99,7 +100,9 @@ def _set_password_with(token: str, purpose: TokenPurpose):
 
 @bp.get("/profil")
 def profile():
-    return _render_profile(ProfileForm(obj=current_user), _password_form())
+    form = ProfileForm(obj=current_user)
+    form.phone.data = display_phone(current_user.phone)
+    return _render_profile(form, _password_form())
 
 
 def _password_form() -> ChangePasswordForm:
@@ -118,7 +121,13 @@ def update_profile():
     if not form.validate_on_submit():
         return _render_profile(form, _password_form(), 400)
     with unit_of_work():
-        services.update_profile(current_user, form.name.data, form.language.data)
+        services.update_profile(
+            current_user,
+            form.name.data,
+            form.language.data,
+            form.phone.data or None,
+            form.phone_shared.data,
+        )
     flash(_("Ton profil est enregistré."), "success")
     return redirect(url_for("auth.profile"))
 

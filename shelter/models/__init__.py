@@ -4,6 +4,7 @@ from shelter.models.audit import AuditEntry
 from shelter.models.base import UTCDateTime
 from shelter.models.feeds import FeedKind, FeedToken
 from shelter.models.mail import MailState, QueuedMail
+from shelter.models.needs import PracticalNeed, StayNeed
 from shelter.models.newsletter import NewsletterIssue
 from shelter.models.nights import Night, NightStatus, Stay
 from shelter.models.places import DEFAULT_BEDS, Place
@@ -47,6 +48,7 @@ __all__ = [
     "NoticeKind",
     "Passkey",
     "Place",
+    "PracticalNeed",
     "PublicEvent",
     "QueuedMail",
     "RecoveryCode",
@@ -57,6 +59,7 @@ __all__ = [
     "SignUp",
     "SiteSetting",
     "Stay",
+    "StayNeed",
     "SubscriberStatus",
     "ThrottleCounter",
     "TokenPurpose",

@@ -62,6 +62,14 @@ class Night(Timestamped, db.Model):
         return self.status == NightStatus.CANCELLED
 
     @property
+    def on_call_coordinator(self) -> "User | None":  # noqa: F821
+        """The coordinator on call, while they still are an active coordinator."""
+        member = self.on_call
+        if member is None or not member.active or not member.is_coordinator:
+            return None
+        return member
+
+    @property
     def free_places(self) -> int:
         return self.capacity - self.places_used
 
@@ -105,6 +113,10 @@ class Stay(Timestamped, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     place: Mapped[Place] = relationship()
+    # How many of its people have each practical need (counts only, erased with the alias).
+    needs: Mapped[list["StayNeed"]] = relationship(  # noqa: F821
+        cascade="all, delete-orphan", passive_deletes=True
+    )
 
     @property
     def nights_count(self) -> int:

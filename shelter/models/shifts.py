@@ -3,9 +3,20 @@
 from datetime import datetime, time
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, Time, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+    and_,
+    func,
+    not_,
+    select,
+)
 from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from shelter.clock import utcnow
 from shelter.extensions import db
@@ -26,6 +37,7 @@ class ShiftType(Timestamped, db.Model):
         CheckConstraint("min_volunteers >= 0", name="min_not_negative"),
         CheckConstraint("max_volunteers >= 1", name="max_positive"),
         CheckConstraint("min_volunteers <= max_volunteers", name="min_le_max"),
+        CheckConstraint("min_leads >= 0", name="min_leads_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,6 +47,8 @@ class ShiftType(Timestamped, db.Model):
     end_time: Mapped[time] = mapped_column(Time)
     min_volunteers: Mapped[int] = mapped_column(default=1)
     max_volunteers: Mapped[int] = mapped_column(default=2)
+    # How many of the people signed up must be référent·es for the shift to be covered.
+    min_leads: Mapped[int] = mapped_column(default=0)
     position: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
     # Somebody must be there: nobody checked in 30 minutes after the start alerts coordinators.
@@ -62,6 +76,7 @@ class Shift(Timestamped, db.Model):
             "signup_count >= 0 AND signup_count <= max_volunteers", name="within_maximum"
         ),
         CheckConstraint("status IN ('planned', 'cancelled')", name="status"),
+        CheckConstraint("min_leads >= 0", name="min_leads_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,6 +90,8 @@ class Shift(Timestamped, db.Model):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     min_volunteers: Mapped[int]
     max_volunteers: Mapped[int]
+    # Copied from the type: how many référent·es the shift needs among its people.
+    min_leads: Mapped[int] = mapped_column(default=0)
     signup_count: Mapped[int] = mapped_column(default=0)
     status: Mapped[str] = mapped_column(String(20), default=NightStatus.PLANNED)
     sequence: Mapped[int] = mapped_column(default=0)
@@ -95,12 +112,24 @@ class Shift(Timestamped, db.Model):
 
     @hybrid_property
     def is_covered(self) -> bool:
-        # Also a SQL expression: the impact report counts covered shifts with the same rule.
-        return self.signup_count >= self.min_volunteers
+        """The one coverage rule: enough people, and enough référent·es among them.
+
+        Also a SQL expression: the gap lists and the impact report select with the same rule.
+        """
+        return self.signup_count >= self.min_volunteers and not self.missing_leads
+
+    @is_covered.inplace.expression
+    @classmethod
+    def _is_covered_expression(cls):
+        return and_(cls.signup_count >= cls.min_volunteers, cls.lead_count >= cls.min_leads)
 
     @property
     def missing(self) -> int:
         return max(0, self.min_volunteers - self.signup_count)
+
+    @property
+    def missing_leads(self) -> int:
+        return max(0, (self.min_leads or 0) - (self.lead_count or 0))
 
     @property
     def is_full(self) -> bool:
@@ -111,16 +140,17 @@ class Shift(Timestamped, db.Model):
         return self.starts_at <= utcnow()
 
     @hybrid_method
-    def is_gap(self, now: datetime):
-        """Tell whether the shift still lacks people: planned, under its minimum, not started.
+    def is_gap(self, now: datetime) -> bool:
+        """Tell whether the shift is still to be covered: planned, not covered, not started.
 
         In Python and as a SQL condition (``select(Shift).where(Shift.is_gap(now))``).
         """
-        return (
-            (self.status == NightStatus.PLANNED)
-            & (self.signup_count < self.min_volunteers)
-            & (self.starts_at > now)
-        )
+        return self.status == NightStatus.PLANNED and not self.is_covered and self.starts_at > now
+
+    @is_gap.inplace.expression
+    @classmethod
+    def _is_gap_expression(cls, now: datetime):
+        return and_(cls.status == NightStatus.PLANNED, not_(cls.is_covered), cls.starts_at > now)
 
     @hybrid_method
     def overlaps(self, first: datetime, last: datetime):
@@ -167,6 +197,17 @@ class SignUp(db.Model):
 
     def __repr__(self) -> str:
         return f"<SignUp {self.id}>"
+
+
+# The référent·es among the people signed up, loaded with the shift in the same SELECT, so
+# that pages listing shifts keep their query count.
+Shift.lead_count = column_property(
+    select(func.count(SignUp.id))
+    .join(User, SignUp.user_id == User.id)
+    .where(SignUp.shift_id == Shift.id, User.is_lead.is_(True))
+    .correlate_except(SignUp, User)
+    .scalar_subquery()
+)
 
 
 class NoticeKind(StrEnum):

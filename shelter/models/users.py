@@ -37,6 +37,12 @@ class User(UserMixin, Timestamped, db.Model):
     # the version it was issued with, and an older one no longer logs anybody in.
     session_version: Mapped[int] = mapped_column(default=1)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # In international form (+32470123456). Coordinators see it; the people on duty on one of
+    # the member's nights see it only once the member agreed (``phone_shared``).
+    phone: Mapped[str | None] = mapped_column(String(20))
+    phone_shared: Mapped[bool] = mapped_column(default=False)
+    # A référent·e (night lead): some shift types require one.
+    is_lead: Mapped[bool] = mapped_column(default=False)
 
     tokens: Mapped[list["AccountToken"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"

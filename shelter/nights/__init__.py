@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("nights", __name__, cli_group=None)
 
-from shelter.nights import commands, views  # noqa: E402, F401
+from shelter.nights import commands, needs_views, sheet_views, views  # noqa: E402, F401

@@ -23,7 +23,7 @@ from shelter.forms import (
     strip,
 )
 from shelter.i18n import lazy_gettext as _l
-from shelter.models import Place
+from shelter.models import Place, PracticalNeed
 from shelter.nights import services
 from shelter.nights.queries import places_by_name
 
@@ -142,6 +142,56 @@ class StayForm(FlaskForm):
     def validate_departure(self, field):
         if field.data and self.arrival.data:
             _mirror(services.check_stay_dates, self.arrival.data, field.data)
+
+
+class NeedsMixin:
+    """One number per practical need of the list: how many of the stay's people have it."""
+
+    def need_fields(self) -> list:
+        return [field for field in self if field.name.startswith(NEED_PREFIX)]
+
+    def people_by_need(self) -> dict[int, int]:
+        return {
+            int(field.name.removeprefix(NEED_PREFIX)): field.data or 0
+            for field in self.need_fields()
+        }
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        places = self.places.data or 0
+        for field in self.need_fields():
+            if field.data and places and field.data > places:
+                field.errors.append(
+                    _l("Au plus %(num)d : le nombre de places du séjour.", num=places)
+                )
+                valid = False
+        return valid
+
+
+NEED_PREFIX = "need_"
+
+
+def with_needs(form_class: type, needs: list[PracticalNeed]) -> type:
+    """Return ``form_class`` with a number field for each need of the list."""
+    language = str(get_locale() or "fr")
+
+    class WithNeeds(NeedsMixin, form_class):
+        pass
+
+    for need in needs:
+        setattr(
+            WithNeeds,
+            f"{NEED_PREFIX}{need.id}",
+            WholeNumberField(
+                need.label(language),
+                default=0,
+                validators=[
+                    Optional(),
+                    NumberRange(min=0, message=_l("Ce nombre ne peut pas être négatif.")),
+                ],
+            ),
+        )
+    return WithNeeds
 
 
 class EditStayForm(StayForm):

@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from shelter.clock import utcnow
 from shelter.extensions import db
-from shelter.models import Night, NightStatus, Place, Shift, SignUp, Stay, User
+from shelter.models import Night, NightStatus, Place, Shift, SignUp, Stay, StayNeed, User
 
 
 def night_with_shifts(night_id: int) -> Night | None:
@@ -18,6 +18,7 @@ def night_with_shifts(night_id: int) -> Night | None:
         .where(Night.id == night_id)
         .options(
             joinedload(Night.place),
+            joinedload(Night.on_call),
             selectinload(Night.shifts).selectinload(Shift.signups).joinedload(SignUp.user),
         )
     )
@@ -28,6 +29,7 @@ def stays_on(night: Night) -> list[Stay]:
     return list(
         db.session.scalars(
             select(Stay)
+            .options(selectinload(Stay.needs).joinedload(StayNeed.need))
             .where(
                 Stay.place_id == night.place_id,
                 Stay.arrival <= night.date,

@@ -24,6 +24,7 @@ from shelter.i18n import gettext as _
 from shelter.i18n import ngettext, night_label
 from shelter.models import Night, NightStatus, Place, SignUp, Stay, User
 from shelter.models.audit import about_night, about_stay, record
+from shelter.nights.needs import erase_stay_needs
 from shelter.shifts import notifications
 from shelter.shifts.services import active_shift_types, add_default_shifts
 
@@ -379,5 +380,6 @@ def purge_guest_data(stay_id: int) -> bool:
         .execution_options(synchronize_session=False)
     ).rowcount
     if purged:
+        erase_stay_needs(stay_id)
         record(None, "stay.purge", "stay", stay_id, **about_stay(db.session.get(Stay, stay_id)))
     return bool(purged)

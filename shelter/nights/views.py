@@ -3,22 +3,31 @@ from collections.abc import Callable
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from shelter.clock import utcnow
+from shelter.cook import need_counts
 from shelter.extensions import db
 from shelter.forms import ConfirmForm
 from shelter.i18n import gettext as _
 from shelter.i18n import ngettext
 from shelter.models import Night, Place, Stay
-from shelter.nights import bp, queries, services
+from shelter.nights import bp, needs, queries, services, sheets
 from shelter.nights.forms import (
+    NEED_PREFIX,
     CancelNightForm,
     EditStayForm,
     NightForm,
     PlanNightsForm,
     StayForm,
+    with_needs,
 )
 from shelter.security import coordinator_required
 from shelter.shifts.signups import available_actions
 from shelter.work import unit_of_work
+
+
+def _stay_form(form_class=StayForm, **kwargs):
+    """The stay form, with a number per practical need of the list."""
+    return with_needs(form_class, needs.active_needs())(**kwargs)
 
 
 def _night_or_404(night_id: int) -> Night:
@@ -84,7 +93,7 @@ def _render_night(night: Night, status: int = 200, **forms):
     }
     if current_user.is_coordinator:
         context["stays"] = queries.stays_on(night)
-        context["stay_form"] = forms.get("stay_form") or StayForm(
+        context["stay_form"] = forms.get("stay_form") or _stay_form(
             formdata=None, arrival=night.date, departure=night.morning, place=night.place
         )
         context["night_form"] = forms.get("night_form") or NightForm(
@@ -94,9 +103,14 @@ def _render_night(night: Night, status: int = 200, **forms):
             formdata=None, prefix="cancel"
         )
         context["confirm_form"] = ConfirmForm(formdata=None)
+        context["needs"] = need_counts(night)
+        context["team_sheet"] = True
     else:
         # Volunteers see how many guests, and their practical needs while on duty; never who.
         context["guest_notes"] = queries.guest_notes_for(night, current_user)
+        context["team_sheet"] = sheets.on_duty(current_user, night)
+        if context["team_sheet"] and utcnow() < night.ends_at:
+            context["needs"] = need_counts(night)
     return render_template("nights/night.html", **context), status
 
 
@@ -146,12 +160,12 @@ def reinstate(night_id: int):
 @coordinator_required
 def add_stay(night_id: int):
     night = _night_or_404(night_id)
-    form = StayForm(place=night.place)
+    form = _stay_form(place=night.place)
     if not form.validate_on_submit():
         return _render_night(night, 400, stay_form=form)
-    return _act_on_night(
-        night_id,
-        lambda: services.book_stay(
+
+    def book() -> None:
+        stay = services.book_stay(
             night.place,
             form.arrival.data,
             form.departure.data,
@@ -159,10 +173,10 @@ def add_stay(night_id: int):
             form.alias.data,
             form.note.data,
             current_user,
-        ),
-        _("Séjour enregistré."),
-        stay_form=form,
-    )
+        )
+        needs.set_stay_needs(stay, form.people_by_need())
+
+    return _act_on_night(night_id, book, _("Séjour enregistré."), stay_form=form)
 
 
 def _stay_or_404(stay_id: int) -> Stay:
@@ -184,7 +198,11 @@ def edit_stay(stay_id: int):
     if stay.purged_at is not None:
         flash(_("Les données de ce séjour ont été effacées : il n'est plus modifiable."), "error")
         return redirect(back_url)
-    form = EditStayForm(obj=stay)
+    form = _stay_form(
+        EditStayForm,
+        obj=stay,
+        **{f"{NEED_PREFIX}{need_id}": people for need_id, people in needs.needs_of(stay).items()},
+    )
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
         return _render_edit_stay(stay, form, back_url, status)
@@ -199,6 +217,7 @@ def edit_stay(stay_id: int):
             form.note.data,
             current_user,
         )
+        needs.set_stay_needs(stay, form.people_by_need())
     flash(_("Séjour modifié."), "success")
     return redirect(_night_page_of(stay.place_id, stay.arrival))
 

@@ -8,7 +8,14 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from shelter.forms import no_control_characters, single_line, strip
 from shelter.i18n import lazy_gettext as _l
@@ -74,8 +81,22 @@ class ShiftTypeForm(LimitsMixin, FlaskForm):
             NumberRange(min=0, max=999, message=_l("Entre %(min)s et %(max)s.")),
         ],
     )
+    min_leads = IntegerField(
+        _l("Référent·es requis·es"),
+        default=0,
+        filters=[lambda value: value or 0],
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=50, message=_l("Entre %(min)s et %(max)s.")),
+        ],
+    )
     active = BooleanField(_l("Actif (ajouté aux nouvelles nuits)"), default=True)
     presence_required = BooleanField(_l("Présence obligatoire"))
+
+    def validate_min_leads(self, field):
+        maximum = self.max_volunteers.data
+        if maximum is not None and field.data is not None and field.data > maximum:
+            raise ValidationError(_l("Pas plus de référent·es que le maximum de bénévoles."))
 
 
 class EditShiftTypeForm(ShiftTypeForm):

@@ -14,6 +14,20 @@ def shift_label(shift: Shift) -> str:
     return f"{shift.name}, {format_datetime(shift.starts_at, 'EEE d MMM')} {shift_hours(shift)}"
 
 
+def shortfall(shift: Shift) -> str:
+    """Return what an uncovered shift lacks, e.g. "2 personnes", "un·e référent·e" or both."""
+    parts = []
+    if shift.missing:
+        parts.append(ngettext("%(num)d personne", "%(num)d personnes", shift.missing))
+    if shift.missing_leads:
+        parts.append(
+            ngettext("%(num)d référent·e", "%(num)d référent·es", shift.missing_leads)
+            if shift.missing_leads > 1
+            else _("un·e référent·e")
+        )
+    return _(" et ").join(parts)
+
+
 def gaps_summary(groups, link: str) -> str:
     """Return the plain-text list of gaps, ready to paste into a messaging group."""
     if not groups:
@@ -23,9 +37,8 @@ def gaps_summary(groups, link: str) -> str:
         lines.append("")
         lines.append(night_label(group.night.date))
         for shift in group.shifts:
-            people = ngettext("%(num)d personne", "%(num)d personnes", shift.missing)
             label = f"{shift.name} {shift_hours(shift)}"
-            lines.append("- " + _("%(label)s : %(value)s", label=label, value=people))
+            lines.append("- " + _("%(label)s : %(value)s", label=label, value=shortfall(shift)))
     lines.append("")
     lines.append(_("Pour t'inscrire : %(link)s", link=link))
     return "\n".join(lines)

@@ -9,11 +9,12 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import select
 
+from shelter.cook import need_counts, needs_summary
 from shelter.extensions import db
 from shelter.i18n import force_language, night_label
 from shelter.mail import queue_mail, render_mail
 from shelter.models import Night, Role, Shift, SignUp, User
-from shelter.shifts.labels import shift_label
+from shelter.shifts.labels import shift_label, shortfall
 from shelter.urls import external_url
 
 
@@ -92,13 +93,15 @@ def notify_removed(user: User, shift: Shift, actor: User) -> None:
 
 def send_help_call(volunteer: User, night: Night, shifts: Sequence[Shift]) -> None:
     with force_language(volunteer.language):
-        gaps = [(shift_label(shift), shift.missing) for shift in shifts]
+        gaps = [(shift_label(shift), shortfall(shift)) for shift in shifts]
     _send(volunteer, "help_call", night=night, gaps=gaps)
 
 
 def send_reminder(signup: SignUp) -> None:
     shift = signup.shift
     night = shift.night
+    with force_language(signup.user.language):
+        needs = needs_summary(need_counts(night))
     _send(
         signup.user,
         "shift_reminder",
@@ -106,6 +109,7 @@ def send_reminder(signup: SignUp) -> None:
         place=night.place,
         guests=night.places_used,
         night_note=night.note,
+        needs=needs,
         teammates=[other.user.name for other in shift.signups if other.user_id != signup.user_id],
     )
 
@@ -116,7 +120,7 @@ def send_unready_nights(coordinator: User, nights: Sequence[Night], now: datetim
             (
                 night_label(night.date),
                 [
-                    (shift_label(shift), shift.missing)
+                    (shift_label(shift), shortfall(shift))
                     for shift in night.shifts
                     if shift.is_gap(now)
                 ],

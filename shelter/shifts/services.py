@@ -77,6 +77,7 @@ def add_default_shifts(night: Night, shift_types: Sequence[ShiftType] | None = N
                 ends_at=ends_at,
                 min_volunteers=shift_type.min_volunteers,
                 max_volunteers=shift_type.max_volunteers,
+                min_leads=shift_type.min_leads,
             )
         )
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import contains_eager
 
 from shelter.clock import utcnow
@@ -59,6 +59,21 @@ def shifts_following_type(shift_type: ShiftType, now: datetime | None = None) ->
     ]
 
 
+def _require_leads_from_now(shift_type: ShiftType) -> None:
+    """Give the shifts to come of this type its number of required référent·es."""
+    db.session.execute(
+        update(Shift)
+        .where(
+            Shift.shift_type_id == shift_type.id,
+            Shift.status == NightStatus.PLANNED,
+            Shift.starts_at > utcnow(),
+            Shift.min_leads != shift_type.min_leads,
+        )
+        .values(min_leads=shift_type.min_leads)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def save_shift_type(
     shift_type: ShiftType, actor: User, apply_to_nights: bool = False, **fields
 ) -> AppliedToNights:
@@ -81,6 +96,7 @@ def save_shift_type(
     if shift_type.id is None:
         db.session.add(shift_type)
     db.session.flush()
+    _require_leads_from_now(shift_type)
     applied = AppliedToNights()
     if _values(shift_type) != former:
         for shift in following:

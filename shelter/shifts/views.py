@@ -322,6 +322,7 @@ def _shift_type_fields(form: ShiftTypeForm) -> dict:
             "end_time",
             "min_volunteers",
             "max_volunteers",
+            "min_leads",
             "position",
             "active",
             "presence_required",

@@ -84,4 +84,11 @@
       done();
     }
   });
+
+  // A print button (team sheet, week sheet): shown as a plain button, the browser prints.
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) {
+      window.print();
+    }
+  });
 })();

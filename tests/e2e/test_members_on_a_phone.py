@@ -55,7 +55,8 @@ def demo(app) -> dict:
     volunteer = db.session.query(User).filter_by(email=DEMO_ACCOUNTS[1].email).one()
     signup = db.session.query(SignUp).filter_by(user_id=volunteer.id).first()
     stay = db.session.query(Stay).first()
-    night = db.session.query(Night).filter_by(place_id=stay.place_id, date=stay.arrival).one()
+    # The volunteer's own night: its team sheet is open to them.
+    night = db.session.get(Night, signup.shift.night_id)
     reset = issue_token(volunteer, TokenPurpose.RESET, timedelta(hours=1))
     db.session.commit()
     return {

@@ -2,11 +2,12 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from shelter.auth.forms import email_field
 from shelter.forms import MultiCheckboxField, no_control_characters, single_line, strip
 from shelter.i18n import lazy_gettext as _l
+from shelter.phones import normalise_phone
 from shelter.public.fields import HoneypotMixin, too_long
 
 HELP_CHOICES = [
@@ -34,9 +35,13 @@ class ApplicationForm(HoneypotMixin, FlaskForm):
             single_line,
             Optional(),
             too_long(30),
-            Regexp(r"^\+?[0-9 ./()-]{6,}$", message=_l("Ce numéro de téléphone n'est pas valide.")),
         ],
     )
+
+    def validate_phone(self, field):
+        if field.data and normalise_phone(field.data) is None:
+            raise ValidationError(_l("Ce numéro de téléphone n'est pas valide."))
+
     helps = MultiCheckboxField(
         _l("Tu aimerais aider pour"),
         choices=HELP_CHOICES,

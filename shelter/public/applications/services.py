@@ -8,6 +8,7 @@ from shelter.i18n import lazy_gettext as _l
 from shelter.mail import queue_mail, render_mail
 from shelter.models import ApplicationStatus, Role, User, VolunteerApplication
 from shelter.models.audit import record
+from shelter.phones import normalise_phone
 from shelter.public.settings.services import site_settings
 
 
@@ -53,7 +54,14 @@ def approve_application(application: VolunteerApplication, actor: User) -> User:
     if application.is_pending and find_user_by_email(application.email) is not None:
         raise DomainError(_l("Un compte existe déjà pour cette adresse."))
     _decide(application, ApplicationStatus.APPROVED, actor)
-    user = invite(application.email, application.name, Role.VOLUNTEER, application.language, actor)
+    user = invite(
+        application.email,
+        application.name,
+        Role.VOLUNTEER,
+        application.language,
+        actor,
+        phone=normalise_phone(application.phone) if application.phone else None,
+    )
     record(actor, "application.approve", "application", application.id)
     return user
 
