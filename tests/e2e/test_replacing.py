@@ -1,4 +1,5 @@
-"""Journey: on a phone, a volunteer who cannot come asks for a replacement; another takes it."""
+"""Journey: on a phone, a volunteer who cannot come asks for a replacement; another takes it,
+and the night's team sheet shows the new team."""
 
 from datetime import timedelta
 
@@ -65,6 +66,12 @@ def test_a_volunteer_asks_for_a_replacement_and_another_takes_it(browser, live_u
     expect(team).not_to_contain_text("Alex")
     expect(coming.page.locator("section.replacements")).to_have_count(0)
     coming.screenshot("landing-after")
+    coming.goto(f"/nuits/{night.id}/feuille")
+    sheet_team = coming.page.locator("section[aria-labelledby=sheet-team]")
+    expect(sheet_team).to_contain_text("Lou")
+    expect(sheet_team).to_contain_text("Noa")
+    expect(sheet_team).not_to_contain_text("Alex")
+    coming.screenshot("team-sheet-after")
     coming.close()
     assert coming.problems == []
 
