@@ -3,9 +3,10 @@
 from datetime import date, time, timedelta
 
 import pytest
+from babel.dates import format_datetime
 from sqlalchemy import select
 
-from shelter.clock import utcnow
+from shelter.clock import BRUSSELS, utcnow
 from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.models import AuditEntry, QueuedMail, ReplacementRequest, Shift, SignUp
@@ -383,3 +384,17 @@ def test_a_free_withdrawal_closes_an_open_request(app, team):
     db.session.expire_all()
     assert db.session.get(ReplacementRequest, request.id).closed_at is not None
     assert replacements.open_requests_for(team["lou"]) == []
+
+
+def test_each_free_volunteer_is_asked_in_their_own_language(app, team, mailbox):
+    team["lou"].language = "en"
+    db.session.commit()
+    ask(app, team)
+    run(app, "send-mail")
+    [to_lou] = mailbox.to("lou@example.org")
+    starts = team["meal"].starts_at
+    assert to_lou["Subject"].startswith("Who can replace Alex?")
+    day = format_datetime(starts, "EEE d MMM", tzinfo=BRUSSELS, locale="en")
+    assert day in to_lou["Subject"]
+    [to_sam] = mailbox.to("sam@example.org")
+    assert to_sam["Subject"].startswith(french("Qui peut remplacer Alex ?"))
