@@ -11,12 +11,15 @@ from shelter.extensions import db
 from shelter.models import Night, NightStatus, Shift, SignUp, User
 
 UPCOMING_LIMIT = 60
-# What the calendar shows of a shift: its name and coverage (``templates/calendar/_night.html``).
+# What the calendar shows of a shift: its name and coverage (``templates/calendar/_night.html``),
+# people and référent·es (``Shift.is_covered``).
 _SHIFT_COVERAGE = (
     Shift.night_id,
     Shift.name,
     Shift.min_volunteers,
     Shift.signup_count,
+    Shift.min_leads,
+    Shift.lead_count,
     Shift.status,
 )
 
