@@ -26,7 +26,8 @@ from shelter.models import Night, NightStatus, Place, SignUp, Stay, User
 from shelter.models.audit import about_night, about_stay, record
 from shelter.nights.needs import erase_stay_needs
 from shelter.shifts import notifications
-from shelter.shifts.services import active_shift_types, add_default_shifts
+from shelter.shifts.queries import active_shift_types
+from shelter.shifts.times import add_default_shifts
 
 # A stay is booked night by night: (place id, evening date) -> places.
 Occupation = dict[tuple[int, date], int]

@@ -11,7 +11,7 @@ from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.models import Night, NightStatus, Shift, ShiftType, User
 from shelter.models.audit import record
-from shelter.shifts.services import check_shift_values, shift_times, update_shift
+from shelter.shifts.times import check_shift_values, shift_times, update_shift
 
 
 @dataclass(frozen=True)

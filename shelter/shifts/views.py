@@ -7,7 +7,7 @@ from shelter.i18n import ngettext, night_label
 from shelter.models import Night, Shift, ShiftType, SignUp, User
 from shelter.nights.queries import night_with_shifts
 from shelter.security import coordinator_required, safe_next
-from shelter.shifts import bp, queries, replacements, services, shift_types, signups
+from shelter.shifts import bp, calls, queries, replacements, shift_types, signups, times
 from shelter.shifts.forms import (
     ActionForm,
     AssignForm,
@@ -95,11 +95,11 @@ def withdraw(shift_id: int):
 @bp.route("/services/<int:shift_id>/demande-de-desistement", methods=["GET", "POST"])
 def request_withdrawal(shift_id: int):
     shift = _shift_or_404(shift_id)
-    signup = signups.find_signup(shift, _me()) or abort(404)
+    signup = queries.find_signup(shift, _me()) or abort(404)
     form = WithdrawalRequestForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         with unit_of_work(lambda: _back(form)):
-            signups.request_withdrawal(shift, _me(), form.reason.data)
+            replacements.request_withdrawal(shift, _me(), form.reason.data)
         flash(
             _("Ta demande de remplacement est envoyée aux bénévoles libres et à la coordination."),
             "success",
@@ -215,7 +215,7 @@ def call_for_help(night_id: int):
         abort(400)
     back = url_for("shifts.missing")
     with unit_of_work(lambda: _back(form, back)):
-        count = services.call_for_help(night, _me())
+        count = calls.call_for_help(night, _me())
     flash(_("Appel à l'aide envoyé à %(count)d bénévole(s).", count=count), "success")
     return _back(form, back)
 
@@ -226,7 +226,7 @@ def call_for_help(night_id: int):
 def _render_night_shifts(night: Night, edited: dict | None = None, extra=None, status=200):
     forms = {}
     for shift in night.shifts:
-        start, end = services.local_times(shift)
+        start, end = times.local_times(shift)
         forms[shift.id] = ShiftForm(
             prefix=f"shift-{shift.id}",
             formdata=None,
@@ -263,7 +263,7 @@ def update_shift(shift_id: int):
     with unit_of_work(
         lambda: _render_night_shifts(_night_or_404(night_id), {shift_id: form}, status=409)
     ):
-        services.update_shift(
+        times.update_shift(
             shift,
             form.start_time.data,
             form.end_time.data,
@@ -285,7 +285,7 @@ def add_shift(night_id: int):
     with unit_of_work(
         lambda: _render_night_shifts(_night_or_404(night_id), extra=form, status=409)
     ):
-        services.add_shift(
+        times.add_shift(
             night,
             form.name.data,
             form.start_time.data,
@@ -303,7 +303,7 @@ def add_shift(night_id: int):
 def delete_shift(shift_id: int):
     shift = _shift_or_404(shift_id)
     return _button(
-        lambda: services.delete_shift(shift, _me()),
+        lambda: times.delete_shift(shift, _me()),
         _("Service « %(name)s » supprimé.", name=shift.name),
         url_for("shifts.night_shifts", night_id=shift.night_id),
     )
