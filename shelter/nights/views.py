@@ -207,19 +207,21 @@ def edit_stay(stay_id: int):
         status = 400 if form.is_submitted() else 200
         return _render_edit_stay(stay, form, back_url, status)
     with unit_of_work(lambda: _render_edit_stay(_stay_or_404(stay_id), form, back_url, 409)):
-        services.change_stay(
-            stay,
-            _place_or_404(form.place.data),
-            form.arrival.data,
-            form.departure.data,
-            form.places.data,
-            form.alias.data,
-            form.note.data,
-            current_user,
-        )
+        services.change_stay(stay, _stay_change(form), current_user)
         needs.set_stay_needs(stay, form.people_by_need())
     flash(_("Séjour modifié."), "success")
     return redirect(_night_page_of(stay.place_id, stay.arrival))
+
+
+def _stay_change(form: EditStayForm) -> services.StayChange:
+    return services.StayChange(
+        place=_place_or_404(form.place.data),
+        arrival=form.arrival.data,
+        departure=form.departure.data,
+        places=form.places.data,
+        alias=form.alias.data,
+        note=form.note.data,
+    )
 
 
 def _render_edit_stay(stay: Stay, form: EditStayForm, back_url: str, status: int):

@@ -6,6 +6,7 @@ the UPDATE takes the row lock and re-reads the row before deciding).
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import delete, update
@@ -21,6 +22,16 @@ from shelter.shifts.queries import active_shift_types
 
 # Shifts starting before noon belong to the morning after the night's evening.
 MORNING_BEFORE = time(12, 0)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShiftValues:
+    """A shift's times, on the Brussels wall clock, and its limits of volunteers."""
+
+    start: time
+    end: time
+    minimum: int
+    maximum: int
 
 
 def shift_times(day: date, start: time, end: time) -> tuple[datetime, datetime]:
@@ -60,13 +71,13 @@ def add_default_shifts(night: Night, shift_types: Sequence[ShiftType] | None = N
         )
 
 
-def check_shift_values(start: time, end: time, minimum: int, maximum: int) -> None:
+def check_shift_values(values: ShiftValues) -> None:
     """Refuse times and limits no shift can have (forms check them too, with field errors)."""
-    if minimum < 0 or maximum < 1:
+    if values.minimum < 0 or values.maximum < 1:
         raise DomainError(_("Le minimum doit être positif et le maximum au moins 1."))
-    if minimum > maximum:
+    if values.minimum > values.maximum:
         raise DomainError(_("Le minimum ne peut pas dépasser le maximum."))
-    if start == end:
+    if values.start == values.end:
         raise DomainError(_("Le début et la fin ne peuvent pas être à la même heure."))
 
 
@@ -78,9 +89,7 @@ def _editable_night(night: Night) -> None:
         raise DomainError(_("Cette nuit est annulée : ses services ne se modifient plus."))
 
 
-def update_shift(
-    shift: Shift, start: time, end: time, minimum: int, maximum: int, actor: User
-) -> bool:
+def update_shift(shift: Shift, values: ShiftValues, actor: User) -> bool:
     """Change a shift's times and limits; return whether its times changed.
 
     The maximum never goes below the current sign-ups (checked by the UPDATE itself,
@@ -89,12 +98,12 @@ def update_shift(
     _editable_night(shift.night)
     if shift.is_cancelled:
         raise DomainError(_("Ce service est annulé."))
-    check_shift_values(start, end, minimum, maximum)
-    starts_at, ends_at = shift_times(shift.night.date, start, end)
+    check_shift_values(values)
+    starts_at, ends_at = shift_times(shift.night.date, values.start, values.end)
     result = db.session.execute(
         update(Shift)
-        .where(Shift.id == shift.id, Shift.signup_count <= maximum)
-        .values(min_volunteers=minimum, max_volunteers=maximum)
+        .where(Shift.id == shift.id, Shift.signup_count <= values.maximum)
+        .values(min_volunteers=values.minimum, max_volunteers=values.maximum)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
@@ -118,10 +127,10 @@ def update_shift(
         "shift.update",
         "shift",
         shift.id,
-        start=start.strftime("%H:%M"),
-        end=end.strftime("%H:%M"),
-        minimum=minimum,
-        maximum=maximum,
+        start=values.start.strftime("%H:%M"),
+        end=values.end.strftime("%H:%M"),
+        minimum=values.minimum,
+        maximum=values.maximum,
         **about_shift(shift),
     )
     db.session.flush()
@@ -131,27 +140,20 @@ def update_shift(
 
 
 def add_shift(
-    night: Night,
-    name: str,
-    start: time,
-    end: time,
-    minimum: int,
-    maximum: int,
-    actor: User,
-    description: str = "",
+    night: Night, name: str, values: ShiftValues, actor: User, description: str = ""
 ) -> Shift:
     """Add an extra shift to a night."""
     _editable_night(night)
-    check_shift_values(start, end, minimum, maximum)
-    starts_at, ends_at = shift_times(night.date, start, end)
+    check_shift_values(values)
+    starts_at, ends_at = shift_times(night.date, values.start, values.end)
     shift = Shift(
         night=night,
         name=name.strip(),
         description=description,
         starts_at=starts_at,
         ends_at=ends_at,
-        min_volunteers=minimum,
-        max_volunteers=maximum,
+        min_volunteers=values.minimum,
+        max_volunteers=values.maximum,
     )
     db.session.add(shift)
     db.session.flush()

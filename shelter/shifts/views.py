@@ -246,6 +246,15 @@ def _render_night_shifts(night: Night, edited: dict | None = None, extra=None, s
     ), status
 
 
+def _shift_values(form: ShiftForm | ExtraShiftForm) -> times.ShiftValues:
+    return times.ShiftValues(
+        start=form.start_time.data,
+        end=form.end_time.data,
+        minimum=form.min_volunteers.data,
+        maximum=form.max_volunteers.data,
+    )
+
+
 @bp.get("/services/nuit/<int:night_id>")
 @coordinator_required
 def night_shifts(night_id: int):
@@ -263,14 +272,7 @@ def update_shift(shift_id: int):
     with unit_of_work(
         lambda: _render_night_shifts(_night_or_404(night_id), {shift_id: form}, status=409)
     ):
-        times.update_shift(
-            shift,
-            form.start_time.data,
-            form.end_time.data,
-            form.min_volunteers.data,
-            form.max_volunteers.data,
-            _me(),
-        )
+        times.update_shift(shift, _shift_values(form), _me())
     flash(_("Service « %(name)s » enregistré.", name=shift.name), "success")
     return redirect(url_for("shifts.night_shifts", night_id=shift.night_id))
 
@@ -285,15 +287,7 @@ def add_shift(night_id: int):
     with unit_of_work(
         lambda: _render_night_shifts(_night_or_404(night_id), extra=form, status=409)
     ):
-        times.add_shift(
-            night,
-            form.name.data,
-            form.start_time.data,
-            form.end_time.data,
-            form.min_volunteers.data,
-            form.max_volunteers.data,
-            _me(),
-        )
+        times.add_shift(night, form.name.data, _shift_values(form), _me())
     flash(_("Service « %(name)s » ajouté.", name=form.name.data), "success")
     return redirect(url_for("shifts.night_shifts", night_id=night_id))
 
