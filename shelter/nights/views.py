@@ -92,26 +92,38 @@ def _render_night(night: Night, status: int = 200, **forms):
         "actions": available_actions(current_user, night.shifts),
     }
     if current_user.is_coordinator:
-        context["stays"] = queries.stays_on(night)
-        context["stay_form"] = forms.get("stay_form") or _stay_form(
-            formdata=None, arrival=night.date, departure=night.morning, place=night.place
-        )
-        context["night_form"] = forms.get("night_form") or NightForm(
-            formdata=None, prefix="night", obj=night
-        )
-        context["cancel_form"] = forms.get("cancel_form") or CancelNightForm(
-            formdata=None, prefix="cancel"
-        )
-        context["confirm_form"] = ConfirmForm(formdata=None)
-        context["needs"] = need_counts(night)
-        context["team_sheet"] = True
+        context.update(_coordinator_context(night, forms))
     else:
-        # Volunteers see how many guests, and their practical needs while on duty; never who.
-        context["guest_notes"] = queries.guest_notes_for(night, current_user)
-        context["team_sheet"] = sheets.on_duty(current_user, night)
-        if context["team_sheet"] and utcnow() < night.ends_at:
-            context["needs"] = need_counts(night)
+        context.update(_volunteer_context(night))
     return render_template("nights/night.html", **context), status
+
+
+def _coordinator_context(night: Night, forms: dict) -> dict:
+    """The stays, their practical needs and the forms that change the night."""
+    return {
+        "stays": queries.stays_on(night),
+        "stay_form": forms.get("stay_form")
+        or _stay_form(
+            formdata=None, arrival=night.date, departure=night.morning, place=night.place
+        ),
+        "night_form": forms.get("night_form")
+        or NightForm(formdata=None, prefix="night", obj=night),
+        "cancel_form": forms.get("cancel_form") or CancelNightForm(formdata=None, prefix="cancel"),
+        "confirm_form": ConfirmForm(formdata=None),
+        "needs": need_counts(night),
+        "team_sheet": True,
+    }
+
+
+def _volunteer_context(night: Night) -> dict:
+    """How many guests, and their practical needs while on duty; never who."""
+    context = {
+        "guest_notes": queries.guest_notes_for(night, current_user),
+        "team_sheet": sheets.on_duty(current_user, night),
+    }
+    if context["team_sheet"] and utcnow() < night.ends_at:
+        context["needs"] = need_counts(night)
+    return context
 
 
 @bp.post("/nuits/<int:night_id>/modifier")
