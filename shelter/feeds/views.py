@@ -12,7 +12,6 @@ from flask import (
 )
 from flask_login import current_user
 
-from shelter.auth.factors import missing_second_factor
 from shelter.clock import utcnow
 from shelter.extensions import db, limiter
 from shelter.feeds import bp, calendars, queries, services
@@ -28,6 +27,7 @@ from shelter.forms import ConfirmForm
 from shelter.i18n import gettext as _
 from shelter.i18n import lazy_gettext as _l
 from shelter.models import FeedKind, User, hash_token
+from shelter.second_factors import missing_second_factor
 from shelter.security import public
 from shelter.work import unit_of_work
 

@@ -21,6 +21,7 @@ from shelter.nights.forms import (
     with_needs,
 )
 from shelter.security import coordinator_required
+from shelter.shifts import queries as shift_queries
 from shelter.shifts.signups import available_actions
 from shelter.work import unit_of_work
 
@@ -31,7 +32,7 @@ def _stay_form(form_class=StayForm, **kwargs):
 
 
 def _night_or_404(night_id: int) -> Night:
-    return queries.night_with_shifts(night_id) or abort(404)
+    return shift_queries.night_with_shifts(night_id) or abort(404)
 
 
 def _place_or_404(place_id: int) -> Place:

@@ -31,6 +31,19 @@ class NightGaps:
     last_help_call: datetime | None = None
 
 
+def night_with_shifts(night_id: int) -> Night | None:
+    """Return the night with its place, shifts, sign-ups and volunteers loaded."""
+    return db.session.scalar(
+        select(Night)
+        .where(Night.id == night_id)
+        .options(
+            joinedload(Night.place),
+            joinedload(Night.on_call),
+            selectinload(Night.shifts).selectinload(Shift.signups).joinedload(SignUp.user),
+        )
+    )
+
+
 def shift_types() -> list[ShiftType]:
     return list(db.session.scalars(select(ShiftType).order_by(ShiftType.position, ShiftType.id)))
 

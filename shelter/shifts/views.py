@@ -5,7 +5,6 @@ from shelter.extensions import db
 from shelter.i18n import gettext as _
 from shelter.i18n import ngettext, night_label
 from shelter.models import Night, Shift, ShiftType, SignUp, User
-from shelter.nights.queries import night_with_shifts
 from shelter.security import coordinator_required, safe_next
 from shelter.shifts import bp, calls, queries, replacements, shift_types, signups, times
 from shelter.shifts.forms import (
@@ -27,7 +26,7 @@ def _shift_or_404(shift_id: int) -> Shift:
 
 
 def _night_or_404(night_id: int) -> Night:
-    return night_with_shifts(night_id) or abort(404)
+    return queries.night_with_shifts(night_id) or abort(404)
 
 
 def _me() -> User:
