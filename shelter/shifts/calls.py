@@ -19,6 +19,7 @@ from shelter.models.audit import about_night, record
 from shelter.shifts import notifications
 from shelter.shifts.queries import last_help_call, shifts_held_around
 from shelter.shifts.rules import sign_up_refusal
+from shelter.work import claim
 
 
 def uncovered_shifts(night: Night, now: datetime | None = None) -> list[Shift]:
@@ -105,13 +106,7 @@ def remind(signup_id: int, now: datetime) -> bool:
     The sign-up is claimed by a conditional UPDATE in the transaction that queues the email,
     so two runs at once never remind twice, and a failed run leaves it to the next one.
     """
-    claimed = db.session.execute(
-        update(SignUp)
-        .where(SignUp.id == signup_id, SignUp.reminded_at.is_(None))
-        .values(reminded_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:
+    if not claim(SignUp.reminded_at, signup_id, now):
         return False
     notifications.send_reminder(db.session.get(SignUp, signup_id))
     return True

@@ -35,6 +35,7 @@ from shelter.shifts.rules import (
     withdrawal_deadline,
     withdrawal_offer,
 )
+from shelter.work import claim
 
 # --- What a member is offered ----------------------------------------------------------------
 
@@ -215,13 +216,7 @@ def check_in(shift: Shift, user: User, now: datetime | None = None) -> SignUp:
                 "et jusqu'à sa fin."
             )
         )
-    claimed = db.session.execute(
-        update(SignUp)
-        .where(SignUp.id == signup.id, SignUp.checked_in_at.is_(None))
-        .values(checked_in_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:
+    if not claim(SignUp.checked_in_at, signup.id, now):
         raise DomainError(_("Ton arrivée est déjà notée."))
     db.session.refresh(signup)
     record(user, "signup.check_in", "shift", shift.id, **about_shift(shift))
