@@ -17,6 +17,8 @@ _SHIFT_COVERAGE = (
     Shift.name,
     Shift.min_volunteers,
     Shift.signup_count,
+    Shift.min_leads,
+    Shift.lead_count,
     Shift.status,
 )
 
