@@ -44,7 +44,7 @@ class Refusal(StrEnum):
     REQUESTED = "requested"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ShiftAction:
     """What one member may do on one shift: a button (``offer``) or why not (``reason``).
 

@@ -59,31 +59,48 @@ def available_actions(
     planned = [signup.shift for signup in held if not signup.shift.is_cancelled]
     actions = {}
     for shift in shifts:
-        open_to_all = sign_up_refusal(shift, now, signed_up=False, clash=None) is None
-        coordinator = {
-            "can_assign": member.is_coordinator and open_to_all,
-            "can_remove": member.is_coordinator and not is_cancelled(shift),
-        }
+        buttons = _coordinator_buttons(member, shift, now)
         signup = mine.get(shift.id)
         if signup is not None:
-            coordinator["can_check_in"] = may_check_in(shift, signup, now)
-            coordinator["checked_in_at"] = signup.checked_in_at
-            decision = withdrawal_offer(shift, signup, now)
-            if isinstance(decision, Offer):
-                deadline = withdrawal_deadline(shift) if decision is Offer.WITHDRAW else None
-                actions[shift.id] = ShiftAction(decision, None, True, deadline, **coordinator)
-            else:
-                actions[shift.id] = ShiftAction(
-                    None, refusal_reason(decision, None), True, **coordinator
-                )
-            continue
-        clash = next((other for other in planned if other.clashes_with(shift)), None)
-        refusal = sign_up_refusal(shift, now, signed_up=False, clash=clash)
-        if refusal is None:
-            actions[shift.id] = ShiftAction(Offer.SIGN_UP, **coordinator)
+            actions[shift.id] = _holder_action(shift, signup, now, buttons)
         else:
-            actions[shift.id] = ShiftAction(None, refusal_reason(refusal, clash), **coordinator)
+            actions[shift.id] = _newcomer_action(shift, planned, now, buttons)
     return actions
+
+
+def _coordinator_buttons(member: User, shift: Shift, now: datetime) -> dict[str, bool]:
+    open_to_all = sign_up_refusal(shift, now, signed_up=False, clash=None) is None
+    return {
+        "can_assign": member.is_coordinator and open_to_all,
+        "can_remove": member.is_coordinator and not is_cancelled(shift),
+    }
+
+
+def _holder_action(shift: Shift, signup: SignUp, now: datetime, buttons: dict) -> ShiftAction:
+    """What the holder of ``signup`` may do: leave, ask for a replacement, say they arrived."""
+    holder = {
+        "signed_up": True,
+        "can_check_in": may_check_in(shift, signup, now),
+        "checked_in_at": signup.checked_in_at,
+        **buttons,
+    }
+    decision = withdrawal_offer(shift, signup, now)
+    if decision is Offer.WITHDRAW:
+        return ShiftAction(offer=decision, deadline=withdrawal_deadline(shift), **holder)
+    if isinstance(decision, Offer):
+        return ShiftAction(offer=decision, **holder)
+    return ShiftAction(offer=None, reason=refusal_reason(decision, None), **holder)
+
+
+def _newcomer_action(
+    shift: Shift, planned: list[Shift], now: datetime, buttons: dict
+) -> ShiftAction:
+    """Whether someone not on ``shift``, holding ``planned``, may sign up, or why not."""
+    clash = next((other for other in planned if other.clashes_with(shift)), None)
+    refusal = sign_up_refusal(shift, now, signed_up=False, clash=clash)
+    if refusal is None:
+        return ShiftAction(offer=Offer.SIGN_UP, **buttons)
+    return ShiftAction(offer=None, reason=refusal_reason(refusal, clash), **buttons)
 
 
 def replaceable(member: User, shifts: Sequence[Shift], now: datetime | None = None) -> set[int]:
