@@ -12,7 +12,7 @@ from shelter.clock import local_today
 from shelter.extensions import db
 from shelter.models import Night, Place, ShiftType, SignUp, Stay, User
 from shelter.public.settings.services import save_site_settings
-from shelter.shifts.services import add_default_shifts
+from shelter.shifts.times import add_default_shifts
 
 PASSWORD = "bench password phrase"
 SHIFT_TYPES = (

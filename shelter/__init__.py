@@ -1,19 +1,17 @@
 """Shelter: hosting nights, guest stays and volunteer shifts for a citizens' collective."""
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-ROOT = Path(__file__).resolve().parent.parent
+from shelter.configure import ROOT, instance_path_for, load_config
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application: config layers, extensions, blueprints and commands."""
     from shelter import cli, database, errors, i18n, mail, navigation, security, serving, throttle
     from shelter.auth import policy
-    from shelter.configure import instance_path_for, load_config
     from shelter.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     app = Flask(

@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 
 from shelter import backup
 from shelter.auth import totp
-from shelter.auth.factors import has_second_factor
 from shelter.auth.services import create_account, find_user_by_email, normalise_email
 from shelter.auth.twofactor import reset_second_factor
 from shelter.demo import DEMO_ACCOUNTS, DEMO_TOTP_KEY, enrol_demo_totp, load_demo_data
@@ -17,6 +16,7 @@ from shelter.deploy import CRON_LINES, deployment_checks
 from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.models import Role, User
+from shelter.second_factors import has_second_factor
 from shelter.work import unit_of_work
 
 

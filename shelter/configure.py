@@ -16,14 +16,16 @@ NOT_SETTINGS = {"INSTANCE_PATH", "TEST_DATABASE_URL"}
 TRUE_WORDS = {"1", "true", "yes", "on"}
 
 
+# The repository: templates, static files, migrations and the default instance folder.
+ROOT = Path(__file__).resolve().parent.parent
+
+
 class ConfigurationError(RuntimeError):
     """The configuration cannot run safely."""
 
 
 def instance_path_for(overrides: Mapping[str, Any] | None) -> Path:
     """Return the instance folder: an override, ``SHELTER_INSTANCE_PATH`` or ``instance/``."""
-    from shelter import ROOT
-
     if overrides and overrides.get("INSTANCE_PATH"):
         return Path(overrides["INSTANCE_PATH"])
     if os.environ.get("SHELTER_INSTANCE_PATH"):

@@ -149,7 +149,8 @@ def load_demo_shift_types() -> None:
 
 def load_demo_signups() -> None:
     """Sign the demo volunteers up for a few shifts of the planned nights to come."""
-    from shelter.shifts.signups import find_signup, sign_up
+    from shelter.shifts.queries import find_signup
+    from shelter.shifts.signups import sign_up
 
     volunteers = [
         db.session.scalar(select(User).where(User.email == account.email))

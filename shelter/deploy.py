@@ -11,6 +11,7 @@ from flask import Flask
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from shelter.configure import ROOT
 from shelter.demo import DEMO_ACCOUNTS
 from shelter.extensions import db
 from shelter.mail.commands import FAILING_TOO_LONG
@@ -122,8 +123,6 @@ def _secret_key_check(app: Flask) -> Check:
 
 
 def _database_checks(app: Flask) -> list[Check]:
-    from shelter import ROOT
-
     url = db.engine.url.render_as_string(hide_password=True)
     try:
         with db.engine.connect() as connection:

@@ -9,6 +9,8 @@ from typing import TypeVar
 
 from flask import abort, current_app, flash, make_response
 from flask.typing import ResponseReturnValue
+from sqlalchemy import update
+from sqlalchemy.orm import InstrumentedAttribute
 
 from shelter.domain import DomainError
 from shelter.extensions import db
@@ -80,3 +82,19 @@ def each_in_its_own_unit(items: Iterable[Item], handle: Callable[[Item], object]
         else:
             outcome.done += bool(did)
     return outcome
+
+
+def claim(marker: InstrumentedAttribute, row_id: int, value: object) -> bool:
+    """Set the ``marker`` column of one row to ``value`` unless it is set; say whether this did.
+
+    A conditional UPDATE in the caller's transaction: of two runs at once, exactly one claims
+    the row, and a run that fails leaves it unclaimed for the next one.
+    """
+    model = marker.class_
+    claimed = db.session.execute(
+        update(model)
+        .where(model.id == row_id, marker.is_(None))
+        .values({marker.key: value})
+        .execution_options(synchronize_session=False)
+    )
+    return claimed.rowcount == 1

@@ -9,7 +9,7 @@ from werkzeug.security import generate_password_hash
 from shelter.clock import local_instant, utcnow
 from shelter.extensions import db
 from shelter.models import Night, Place, Shift, ShiftType, SignUp, Stay, User
-from shelter.shifts.services import add_default_shifts
+from shelter.shifts.times import add_default_shifts
 
 DEFAULT_PASSWORD = "une phrase de passe solide"
 _counter = itertools.count(1)

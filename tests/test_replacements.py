@@ -112,7 +112,7 @@ def test_before_the_cut_off_withdrawing_stays_free(app, team):
     meal = at(team["meal"], timedelta(days=5))
     assert signups.available_actions(team["alex"], [meal])[meal.id].offer == "withdraw"
     with pytest.raises(DomainError):
-        signups.request_withdrawal(meal, team["alex"], "Malade")
+        replacements.request_withdrawal(meal, team["alex"], "Malade")
     db.session.rollback()
     assert db.session.scalar(select(ReplacementRequest)) is None
 

@@ -14,7 +14,8 @@ from shelter.clock import utcnow
 from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.models import AuditEntry, Night, Shift, ShiftType, SignUp
-from shelter.shifts import services, signups
+from shelter.shifts import replacements, signups, times
+from shelter.shifts.times import ShiftValues
 from tests.conftest import login_as
 from tests.factories import (
     make_night,
@@ -46,11 +47,11 @@ def test_default_shifts_follow_the_types_and_the_morning_is_the_day_after(app):
     night = make_night(date(2026, 12, 11), shift_types=None)
     assert [shift.name for shift in night.shifts] == ["Repas", "Soirée et nuit", "Matin"]
     local = {
-        shift.name: (shift.starts_at.astimezone(services.BRUSSELS), shift.ends_at)
+        shift.name: (shift.starts_at.astimezone(times.BRUSSELS), shift.ends_at)
         for shift in night.shifts
     }
-    assert local["Repas"][0] == datetime(2026, 12, 11, 18, tzinfo=services.BRUSSELS)
-    assert local["Matin"][0] == datetime(2026, 12, 12, 7, 30, tzinfo=services.BRUSSELS)
+    assert local["Repas"][0] == datetime(2026, 12, 11, 18, tzinfo=times.BRUSSELS)
+    assert local["Matin"][0] == datetime(2026, 12, 12, 7, 30, tzinfo=times.BRUSSELS)
     matin = shift_named(night, "Matin")
     assert (matin.min_volunteers, matin.max_volunteers) == (1, 2)
 
@@ -184,7 +185,12 @@ def test_overlapping_shifts_at_two_places_are_refused_naming_the_conflict(
 
 def test_a_night_crossing_midnight_clashes_with_another_places_morning(app, volunteer, two_places):
     house, annex = two_places
-    veille = services.add_shift(annex, "Veille", time(23, 0), time(2, 0), 1, 1, volunteer)
+    veille = times.add_shift(
+        annex,
+        "Veille",
+        ShiftValues(start=time(23, 0), end=time(2, 0), minimum=1, maximum=1),
+        volunteer,
+    )
     db.session.commit()
     signups.sign_up(shift_named(house, "Soirée et nuit"), volunteer)
     db.session.commit()
@@ -192,7 +198,12 @@ def test_a_night_crossing_midnight_clashes_with_another_places_morning(app, volu
     assert "Soirée et nuit" in overlap_error(volunteer, veille)
     # The next evening's meal does not overlap the night that ended in the morning.
     next_night = make_night(annex.date + timedelta(days=1), annex.place, shift_types=[])
-    meal = services.add_shift(next_night, "Repas", time(18), time(21), 1, 2, volunteer)
+    meal = times.add_shift(
+        next_night,
+        "Repas",
+        ShiftValues(start=time(18), end=time(21), minimum=1, maximum=2),
+        volunteer,
+    )
     db.session.commit()
     signups.sign_up(meal, volunteer)
     db.session.commit()
@@ -203,7 +214,12 @@ def test_two_nights_at_one_place_are_two_nights(app, volunteer):
     late_morning = make_shift_type("Nuit et matinée", time(20, 0), time(13, 0), 1, 2)
     night = make_night(date.today() + timedelta(days=10), shift_types=[late_morning])
     next_night = make_night(night.date + timedelta(days=1), night.place, shift_types=[])
-    shopping = services.add_shift(next_night, "Courses", time(12, 0), time(14, 0), 1, 2, volunteer)
+    shopping = times.add_shift(
+        next_night,
+        "Courses",
+        ShiftValues(start=time(12, 0), end=time(14, 0), minimum=1, maximum=2),
+        volunteer,
+    )
     db.session.commit()
     signups.sign_up(night.shifts[0], volunteer)
     db.session.commit()
@@ -267,7 +283,7 @@ def test_after_the_cut_off_the_volunteer_sends_a_request(
 ):
     starts = utcnow() + timedelta(hours=30)
     [shift] = make_night(
-        starts.astimezone(services.BRUSSELS).date(), shift_types=[make_shift_type()]
+        starts.astimezone(times.BRUSSELS).date(), shift_types=[make_shift_type()]
     ).shifts
     shift.starts_at, shift.ends_at = starts, starts + timedelta(hours=3)
     db.session.commit()
@@ -415,8 +431,13 @@ def test_coordinator_edits_times_and_the_sequence_moves(coordinator_client, volu
 
 def test_limits_only_do_not_bump_the_sequence(coordinator, volunteer, app):
     [shift] = make_night(shift_types=[make_shift_type()]).shifts
-    start, end = services.local_times(shift)
-    assert services.update_shift(shift, start, end, 1, 5, coordinator) is False
+    start, end = times.local_times(shift)
+    assert (
+        times.update_shift(
+            shift, ShiftValues(start=start, end=end, minimum=1, maximum=5), coordinator
+        )
+        is False
+    )
     db.session.commit()
     assert shift.sequence == 0 and shift.max_volunteers == 5
 
@@ -543,7 +564,11 @@ def meal_nights(app, volunteer, other_volunteer):
         "crowded": make_night(today + timedelta(days=8), shift_types=[meal]),
     }
     shifts = {name: night.shifts[0] for name, night in nights.items()}
-    services.update_shift(shifts["edited by hand"], time(17, 30), time(21), 2, 3, volunteer)
+    times.update_shift(
+        shifts["edited by hand"],
+        ShiftValues(start=time(17, 30), end=time(21), minimum=2, maximum=3),
+        volunteer,
+    )
     db.session.commit()
     make_signup(shifts["following"], volunteer)
     for person in (volunteer, other_volunteer, make_user(name="Noor")):
@@ -604,7 +629,7 @@ def test_a_type_change_leaves_the_nights_alone_unless_asked(coordinator_client, 
         "crowded": 0,
     }
     night = make_night(date.today() + timedelta(days=20), shift_types=[meal])
-    assert services.local_times(night.shifts[0]) == (time(18, 30), time(21, 0))
+    assert times.local_times(night.shifts[0]) == (time(18, 30), time(21, 0))
 
 
 def test_shift_type_form_refuses_min_above_max(coordinator_client):
@@ -713,7 +738,12 @@ def every_case(app, volunteer, two_places):
         ("held, started", -2, 2),
         ("cancelled", 24 * 21, 2),
     ):
-        shift = services.add_shift(soon, name, time(18), time(21), 0, maximum, volunteer)
+        shift = times.add_shift(
+            soon,
+            name,
+            ShiftValues(start=time(18), end=time(21), minimum=0, maximum=maximum),
+            volunteer,
+        )
         shift.starts_at = now + timedelta(hours=hours)
         shift.ends_at = shift.starts_at + timedelta(minutes=30)
         cases[name] = shift
@@ -768,7 +798,7 @@ def test_every_offer_is_accepted_and_every_refusal_refused(app, volunteer, every
         shift = db.session.get(Shift, shift.id)
         assert attempt(signups.sign_up, shift, volunteer) == (offer == "sign_up"), name
         assert attempt(signups.withdraw, shift, volunteer) == (offer == "withdraw"), name
-        assert attempt(signups.request_withdrawal, shift, volunteer, "Malade") == (
+        assert attempt(replacements.request_withdrawal, shift, volunteer, "Malade") == (
             offer == "request_withdrawal"
         ), name
         if offer is None:

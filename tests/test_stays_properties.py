@@ -114,12 +114,14 @@ class StaysMachine(RuleBasedStateMachine):
         passed = self.attempt(
             lambda: services.change_stay(
                 services.locked_stay(stay_id),
-                self.place,
-                arrival,
-                arrival + timedelta(days=nights),
-                places,
-                "Invité",
-                "",
+                services.StayChange(
+                    place=self.place,
+                    arrival=arrival,
+                    departure=arrival + timedelta(days=nights),
+                    places=places,
+                    alias="Invité",
+                    note="",
+                ),
                 self.actor,
             )
         )

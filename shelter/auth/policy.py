@@ -4,7 +4,7 @@ from flask import Flask, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from shelter.auth import passkeys
-from shelter.auth.factors import missing_second_factor
+from shelter.second_factors import missing_second_factor
 from shelter.security import is_public_endpoint
 
 # What a coordinator without a second factor may still open: enrolment, and the way out.

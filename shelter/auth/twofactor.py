@@ -12,7 +12,6 @@ from flask import current_app, session
 from sqlalchemy import delete, func, or_, select, update
 
 from shelter.auth import passkeys, totp
-from shelter.auth.factors import has_passkey, has_second_factor, has_totp, second_factor_required
 from shelter.auth.services import log_in
 from shelter.clock import utcnow
 from shelter.domain import DomainError
@@ -21,6 +20,7 @@ from shelter.i18n import lazy_gettext as _l
 from shelter.mail import queue_mail, render_mail
 from shelter.models import Passkey, RecoveryCode, Role, TotpAuthenticator, User, hash_token
 from shelter.models.audit import record
+from shelter.second_factors import has_passkey, has_second_factor, has_totp, second_factor_required
 from shelter.urls import external_url
 
 RECOVERY_CODE_COUNT = 10

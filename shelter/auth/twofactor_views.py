@@ -5,7 +5,6 @@ from flask_login import current_user
 
 from shelter import throttle
 from shelter.auth import bp, passkeys, services, totp, twofactor
-from shelter.auth.factors import has_second_factor, second_factor_required
 from shelter.auth.forms import LoginForm
 from shelter.auth.twofactor_forms import (
     CodeForm,
@@ -16,6 +15,7 @@ from shelter.auth.twofactor_forms import (
 from shelter.forms import ConfirmForm
 from shelter.i18n import gettext as _
 from shelter.navigation import member_home_url
+from shelter.second_factors import has_second_factor, second_factor_required
 from shelter.security import public, safe_next
 from shelter.work import unit_of_work
 

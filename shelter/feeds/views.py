@@ -12,7 +12,6 @@ from flask import (
 )
 from flask_login import current_user
 
-from shelter.auth.factors import missing_second_factor
 from shelter.clock import utcnow
 from shelter.extensions import db, limiter
 from shelter.feeds import bp, calendars, queries, services
@@ -28,6 +27,7 @@ from shelter.forms import ConfirmForm
 from shelter.i18n import gettext as _
 from shelter.i18n import lazy_gettext as _l
 from shelter.models import FeedKind, User, hash_token
+from shelter.second_factors import missing_second_factor
 from shelter.security import public
 from shelter.work import unit_of_work
 
@@ -122,6 +122,14 @@ def _me() -> User:
     return current_user._get_current_object()
 
 
+def _link_form(kind: FeedKind, form: FeedLinkForm | None, held: int) -> FeedLinkForm:
+    """The form that adds a link of ``kind``: the one submitted, or one with a suggested name."""
+    if form is not None and form.kind.data == kind:
+        return form.for_kind(kind)
+    suggested = SUGGESTED_NAMES[held] if held < len(SUGGESTED_NAMES) else ""
+    return FeedLinkForm(formdata=None, name=str(suggested)).for_kind(kind)
+
+
 def _render_page(form: FeedLinkForm | None = None, new: NewLink | None = None, status=200):
     """The agenda page: each feed with its links, and a form to add one.
 
@@ -133,17 +141,11 @@ def _render_page(form: FeedLinkForm | None = None, new: NewLink | None = None, s
     for kind in FeedKind:
         if not services.may_use(user, kind):
             continue
-        held = links[kind]
-        if form is not None and form.kind.data == kind:
-            kind_form = form.for_kind(kind)
-        else:
-            suggested = SUGGESTED_NAMES[len(held)] if len(held) < len(SUGGESTED_NAMES) else ""
-            kind_form = FeedLinkForm(formdata=None, name=str(suggested)).for_kind(kind)
         feeds.append(
             {
                 "kind": kind.value,
-                "links": held,
-                "form": kind_form,
+                "links": links[kind],
+                "form": _link_form(kind, form, len(links[kind])),
                 "new": new if new is not None and new.kind == kind else None,
             }
         )

@@ -22,7 +22,8 @@ from shelter.models import (
 )
 from shelter.shifts.queries import gaps_between
 from shelter.shifts.replacements import open_requests_for
-from shelter.shifts.signups import ShiftAction, available_actions
+from shelter.shifts.rules import ShiftAction
+from shelter.shifts.signups import available_actions
 
 URGENT_DAYS = 7
 NEXT_NIGHTS = 6

@@ -4,24 +4,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, exists, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from shelter.clock import utcnow
 from shelter.extensions import db
 from shelter.models import Night, NightStatus, Place, Shift, SignUp, Stay, StayNeed, User
-
-
-def night_with_shifts(night_id: int) -> Night | None:
-    """Return the night with its place, shifts, sign-ups and volunteers loaded."""
-    return db.session.scalar(
-        select(Night)
-        .where(Night.id == night_id)
-        .options(
-            joinedload(Night.place),
-            joinedload(Night.on_call),
-            selectinload(Night.shifts).selectinload(Shift.signups).joinedload(SignUp.user),
-        )
-    )
 
 
 def stays_on(night: Night) -> list[Stay]:

@@ -26,7 +26,8 @@ from shelter.models import Night, NightStatus, Place, SignUp, Stay, User
 from shelter.models.audit import about_night, about_stay, record
 from shelter.nights.needs import erase_stay_needs
 from shelter.shifts import notifications
-from shelter.shifts.services import active_shift_types, add_default_shifts
+from shelter.shifts.queries import active_shift_types
+from shelter.shifts.times import add_default_shifts
 
 # A stay is booked night by night: (place id, evening date) -> places.
 Occupation = dict[tuple[int, date], int]
@@ -323,31 +324,35 @@ def locked_stay(stay_id: int) -> Stay | None:
     )
 
 
-def change_stay(
-    stay: Stay,
-    place: Place,
-    arrival: date,
-    departure: date,
-    places: int,
-    alias: str,
-    note: str,
-    actor: User | None,
-) -> None:
+@dataclass(frozen=True, kw_only=True)
+class StayChange:
+    """What a stay becomes: its place, dates, places, alias and note."""
+
+    place: Place
+    arrival: date
+    departure: date
+    places: int
+    alias: str
+    note: str
+
+
+def change_stay(stay: Stay, change: StayChange, actor: User | None) -> None:
     """Extend, shorten, move or resize a stay, within every night's capacity."""
-    _check_stay(arrival, departure, places, place)
+    _check_stay(change.arrival, change.departure, change.places, change.place)
     changes: Occupation = defaultdict(int)
     for key, count in occupation(stay.place_id, stay.arrival, stay.departure, stay.places).items():
         changes[key] -= count
-    for key, count in occupation(place.id, arrival, departure, places).items():
+    new = occupation(change.place.id, change.arrival, change.departure, change.places)
+    for key, count in new.items():
         changes[key] += count
     _change_places(changes)
-    stay.place_id = place.id
-    stay.arrival = arrival
-    stay.departure = departure
-    stay.places = places
+    stay.place_id = change.place.id
+    stay.arrival = change.arrival
+    stay.departure = change.departure
+    stay.places = change.places
     if stay.purged_at is None:
-        stay.alias = alias.strip()
-        stay.note = note.strip() or None
+        stay.alias = change.alias.strip()
+        stay.note = change.note.strip() or None
     record(actor, "stay.update", "stay", stay.id, **about_stay(stay))
 
 

@@ -21,6 +21,7 @@ from shelter.nights.forms import (
     with_needs,
 )
 from shelter.security import coordinator_required
+from shelter.shifts import queries as shift_queries
 from shelter.shifts.signups import available_actions
 from shelter.work import unit_of_work
 
@@ -31,7 +32,7 @@ def _stay_form(form_class=StayForm, **kwargs):
 
 
 def _night_or_404(night_id: int) -> Night:
-    return queries.night_with_shifts(night_id) or abort(404)
+    return shift_queries.night_with_shifts(night_id) or abort(404)
 
 
 def _place_or_404(place_id: int) -> Place:
@@ -92,26 +93,38 @@ def _render_night(night: Night, status: int = 200, **forms):
         "actions": available_actions(current_user, night.shifts),
     }
     if current_user.is_coordinator:
-        context["stays"] = queries.stays_on(night)
-        context["stay_form"] = forms.get("stay_form") or _stay_form(
-            formdata=None, arrival=night.date, departure=night.morning, place=night.place
-        )
-        context["night_form"] = forms.get("night_form") or NightForm(
-            formdata=None, prefix="night", obj=night
-        )
-        context["cancel_form"] = forms.get("cancel_form") or CancelNightForm(
-            formdata=None, prefix="cancel"
-        )
-        context["confirm_form"] = ConfirmForm(formdata=None)
-        context["needs"] = need_counts(night)
-        context["team_sheet"] = True
+        context.update(_coordinator_context(night, forms))
     else:
-        # Volunteers see how many guests, and their practical needs while on duty; never who.
-        context["guest_notes"] = queries.guest_notes_for(night, current_user)
-        context["team_sheet"] = sheets.on_duty(current_user, night)
-        if context["team_sheet"] and utcnow() < night.ends_at:
-            context["needs"] = need_counts(night)
+        context.update(_volunteer_context(night))
     return render_template("nights/night.html", **context), status
+
+
+def _coordinator_context(night: Night, forms: dict) -> dict:
+    """The stays, their practical needs and the forms that change the night."""
+    return {
+        "stays": queries.stays_on(night),
+        "stay_form": forms.get("stay_form")
+        or _stay_form(
+            formdata=None, arrival=night.date, departure=night.morning, place=night.place
+        ),
+        "night_form": forms.get("night_form")
+        or NightForm(formdata=None, prefix="night", obj=night),
+        "cancel_form": forms.get("cancel_form") or CancelNightForm(formdata=None, prefix="cancel"),
+        "confirm_form": ConfirmForm(formdata=None),
+        "needs": need_counts(night),
+        "team_sheet": True,
+    }
+
+
+def _volunteer_context(night: Night) -> dict:
+    """How many guests, and their practical needs while on duty; never who."""
+    context = {
+        "guest_notes": queries.guest_notes_for(night, current_user),
+        "team_sheet": sheets.on_duty(current_user, night),
+    }
+    if context["team_sheet"] and utcnow() < night.ends_at:
+        context["needs"] = need_counts(night)
+    return context
 
 
 @bp.post("/nuits/<int:night_id>/modifier")
@@ -207,19 +220,21 @@ def edit_stay(stay_id: int):
         status = 400 if form.is_submitted() else 200
         return _render_edit_stay(stay, form, back_url, status)
     with unit_of_work(lambda: _render_edit_stay(_stay_or_404(stay_id), form, back_url, 409)):
-        services.change_stay(
-            stay,
-            _place_or_404(form.place.data),
-            form.arrival.data,
-            form.departure.data,
-            form.places.data,
-            form.alias.data,
-            form.note.data,
-            current_user,
-        )
+        services.change_stay(stay, _stay_change(form), current_user)
         needs.set_stay_needs(stay, form.people_by_need())
     flash(_("Séjour modifié."), "success")
     return redirect(_night_page_of(stay.place_id, stay.arrival))
+
+
+def _stay_change(form: EditStayForm) -> services.StayChange:
+    return services.StayChange(
+        place=_place_or_404(form.place.data),
+        arrival=form.arrival.data,
+        departure=form.departure.data,
+        places=form.places.data,
+        alias=form.alias.data,
+        note=form.note.data,
+    )
 
 
 def _render_edit_stay(stay: Stay, form: EditStayForm, back_url: str, status: int):

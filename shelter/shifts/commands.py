@@ -3,7 +3,7 @@
 import click
 
 from shelter.clock import utcnow
-from shelter.shifts import bp, presence, replacements, services
+from shelter.shifts import bp, calls, presence, queries, replacements
 from shelter.work import each_in_its_own_unit, unit_of_work
 
 
@@ -19,11 +19,11 @@ def send_reminders_command() -> None:
     """
     now = utcnow()
     with unit_of_work():  # ends the read, so that each reminder's transaction starts afresh
-        due = services.due_reminders(now)
-    reminders = each_in_its_own_unit(due, lambda signup_id: services.remind(signup_id, now))
+        due = queries.due_reminders(now)
+    reminders = each_in_its_own_unit(due, lambda signup_id: calls.remind(signup_id, now))
     click.echo(f"{reminders.done} reminder(s) sent.")
     with unit_of_work():
-        nights = services.warn_coordinators_of_unready_nights(now)
+        nights = calls.warn_coordinators_of_unready_nights(now)
     click.echo(f"{nights} night(s) not ready reported.")
     with unit_of_work():
         unanswered = replacements.unanswered_requests(now)

@@ -10,13 +10,14 @@ that queues the emails: the alert goes once, and again only if that transaction 
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from shelter.extensions import db
 from shelter.models import Night, NightStatus, Shift, ShiftType, SignUp, User
 from shelter.shifts import notifications
 from shelter.shifts.notifications import send_about_shift
+from shelter.work import claim
 
 NO_SHOW_MINUTES = 30
 
@@ -47,13 +48,7 @@ def due_no_show_alerts(now: datetime) -> list[int]:
 
 def alert_no_show(shift_id: int, now: datetime) -> bool:
     """Queue the alert about one shift, unless another run already did; say whether it did."""
-    claimed = db.session.execute(
-        update(Shift)
-        .where(Shift.id == shift_id, Shift.no_show_alerted_at.is_(None))
-        .values(no_show_alerted_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:
+    if not claim(Shift.no_show_alerted_at, shift_id, now):
         return False
     shift = db.session.scalar(
         select(Shift)

@@ -1,11 +1,12 @@
 """Reads for the shift pages, each a fixed number of queries whatever they show."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import or_, select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from shelter.clock import utcnow
 from shelter.extensions import db
@@ -28,6 +29,19 @@ class NightGaps:
     night: Night
     shifts: list[Shift] = field(default_factory=list)
     last_help_call: datetime | None = None
+
+
+def night_with_shifts(night_id: int) -> Night | None:
+    """Return the night with its place, shifts, sign-ups and volunteers loaded."""
+    return db.session.scalar(
+        select(Night)
+        .where(Night.id == night_id)
+        .options(
+            joinedload(Night.place),
+            joinedload(Night.on_call),
+            selectinload(Night.shifts).selectinload(Shift.signups).joinedload(SignUp.user),
+        )
+    )
 
 
 def shift_types() -> list[ShiftType]:
@@ -107,5 +121,106 @@ def assignable_users(shift: Shift) -> list[User]:
     return list(
         db.session.scalars(
             select(User).where(User.active.is_(True), User.id.not_in(taken)).order_by(User.name)
+        )
+    )
+
+
+def active_shift_types() -> list[ShiftType]:
+    return list(
+        db.session.scalars(
+            select(ShiftType)
+            .where(ShiftType.active.is_(True))
+            .order_by(ShiftType.position, ShiftType.id)
+        )
+    )
+
+
+def last_help_call(night: Night) -> NightNotice | None:
+    return db.session.scalar(
+        select(NightNotice).where(
+            NightNotice.night_id == night.id, NightNotice.kind == NoticeKind.HELP_CALL
+        )
+    )
+
+
+def shifts_held_around(shifts: Sequence[Shift]) -> dict[int, list[Shift]]:
+    """Map each person to their planned shifts around ``shifts``."""
+    first = min(shift.starts_at for shift in shifts)
+    last = max(shift.ends_at for shift in shifts)
+    rows = db.session.execute(
+        select(SignUp.user_id, Shift)
+        .join(Shift, SignUp.shift_id == Shift.id)
+        .where(Shift.status == NightStatus.PLANNED, Shift.overlaps(first, last))
+    )
+    held: dict[int, list[Shift]] = {}
+    for user_id, shift in rows:
+        held.setdefault(user_id, []).append(shift)
+    return held
+
+
+def due_reminders(now: datetime) -> list[int]:
+    """The sign-ups whose volunteer has not been reminded of a shift starting soon."""
+    horizon = now + timedelta(hours=current_app.config["REMINDER_HOURS"])
+    return list(
+        db.session.scalars(
+            select(SignUp.id)
+            .join(Shift, SignUp.shift_id == Shift.id)
+            .join(Night, Shift.night_id == Night.id)
+            .join(User, SignUp.user_id == User.id)
+            .where(
+                SignUp.reminded_at.is_(None),
+                Shift.status == NightStatus.PLANNED,
+                Night.status == NightStatus.PLANNED,
+                User.active.is_(True),
+                Shift.starts_at > now,
+                Shift.starts_at <= horizon,
+            )
+            .order_by(Shift.starts_at, SignUp.id)
+        )
+    )
+
+
+def find_signup(shift: Shift, user: User) -> SignUp | None:
+    return db.session.scalar(
+        select(SignUp).where(SignUp.shift_id == shift.id, SignUp.user_id == user.id)
+    )
+
+
+def clashing_shift(user: User, shift: Shift) -> Shift | None:
+    """Return a planned shift of ``user`` that ``Shift.clashes_with`` ``shift``, the soonest."""
+    return db.session.scalar(
+        select(Shift)
+        .join(SignUp, SignUp.shift_id == Shift.id)
+        .where(
+            SignUp.user_id == user.id,
+            Shift.status == NightStatus.PLANNED,
+            Shift.clashes_with(shift),
+        )
+        .order_by(Shift.starts_at)
+        .limit(1)
+    )
+
+
+def held_around(member: User, shifts: Sequence[Shift]) -> list[SignUp]:
+    """The member's sign-ups on ``shifts`` and on the planned shifts that could clash with them."""
+    first = min(shift.starts_at for shift in shifts)
+    last = max(shift.ends_at for shift in shifts)
+    return list(
+        db.session.scalars(
+            select(SignUp)
+            .join(SignUp.shift)
+            .join(Shift.night)
+            .join(Night.place)
+            .options(
+                contains_eager(SignUp.shift).contains_eager(Shift.night).contains_eager(Night.place)
+            )
+            .where(
+                SignUp.user_id == member.id,
+                or_(
+                    SignUp.shift_id.in_([shift.id for shift in shifts]),
+                    (Shift.status == NightStatus.PLANNED) & Shift.overlaps(first, last),
+                ),
+            )
+            .order_by(Shift.starts_at, Shift.id)
         )
     )

@@ -1,8 +1,8 @@
 """Replacements: after the cut-off, a volunteer who cannot come asks the free volunteers.
 
-``signups.request_withdrawal`` ("Je ne peux plus venir") opens a request here: each free
+``request_withdrawal`` ("Je ne peux plus venir") opens a request: each free
 volunteer gets an email with the link to accept, and sees the request on their landing page.
-"Free" is the sign-up rule of ``signups.replacement_refusal``: not on that shift, no clashing
+"Free" is the sign-up rule of ``rules.replacement_refusal``: not on that shift, no clashing
 shift (the shifts of one night may be combined), the maximum aside since a place is left.
 
 Accepting is atomic: an UPDATE guarded by ``accepted_at IS NULL`` claims the request, so under
@@ -35,7 +35,9 @@ from shelter.models import (
     User,
 )
 from shelter.models.audit import about_shift, record
-from shelter.shifts import notifications, services, signups
+from shelter.shifts import notifications
+from shelter.shifts.queries import clashing_shift, find_signup, shifts_held_around
+from shelter.shifts.rules import Offer, refusal_error, replacement_refusal, withdrawal_offer
 from shelter.urls import external_url
 
 UNANSWERED_HOURS = 24
@@ -59,7 +61,7 @@ def _in_the_future(now: datetime):
 
 def free_volunteers(shift: Shift, now: datetime, but: int) -> list[User]:
     """The active volunteers, but the one leaving, who may take a place on ``shift``."""
-    held = services.shifts_held_around([shift])
+    held = shifts_held_around([shift])
     volunteers = db.session.scalars(
         select(User)
         .where(User.active.is_(True), User.role == Role.VOLUNTEER, User.id != but)
@@ -68,7 +70,7 @@ def free_volunteers(shift: Shift, now: datetime, but: int) -> list[User]:
     free = []
     for volunteer in volunteers:
         theirs = held.get(volunteer.id, [])
-        refusal = signups.replacement_refusal(
+        refusal = replacement_refusal(
             shift,
             now,
             signed_up=any(other.id == shift.id for other in theirs),
@@ -109,6 +111,27 @@ def open_request(signup: SignUp, now: datetime) -> ReplacementRequest:
     return request
 
 
+def request_withdrawal(
+    shift: Shift, user: User, reason: str, now: datetime | None = None
+) -> SignUp:
+    """After the cut-off, "Je ne peux plus venir": ask the free volunteers for a replacement.
+
+    The sign-up is marked (``withdrawal_requested_at``) and stays until someone takes the
+    place (``accept``) or a coordinator removes the volunteer.
+    """
+    now = now or utcnow()
+    signup = find_signup(shift, user)
+    decision = withdrawal_offer(shift, signup, now)
+    if decision is not Offer.REQUEST_WITHDRAWAL:
+        raise refusal_error(decision, shift, user, user)
+    signup.withdrawal_requested_at = now
+    signup.withdrawal_reason = reason.strip()
+    record(user, "signup.replacement_request", "shift", shift.id, **about_shift(shift))
+    db.session.flush()
+    open_request(signup, now)
+    return signup
+
+
 # --- Reading ---------------------------------------------------------------------------------
 
 
@@ -126,7 +149,7 @@ def request_with_shift(request_id: int) -> ReplacementRequest | None:
 def open_requests_for(member: User, now: datetime | None = None) -> list[ReplacementRequest]:
     """The open requests of others that ``member`` may take, soonest first; one query.
 
-    The rule of ``signups.replacement_refusal`` in SQL: not on that shift, and no planned shift
+    The rule of ``rules.replacement_refusal`` in SQL: not on that shift, and no planned shift
     of theirs that ``Shift.clashes_with`` it.
     """
     now = now or utcnow()
@@ -178,11 +201,11 @@ def accept(request: ReplacementRequest, member: User, now: datetime | None = Non
         raise DomainError(_("Cette demande n'est plus d'actualité."))
     # The member's sign-ups are serialised, as for signing up (see ``signups``).
     db.session.execute(select(User.id).where(User.id == member.id).with_for_update())
-    clash = signups.clashing_shift(member, shift)
-    signed_up = signups.find_signup(shift, member) is not None
-    refusal = signups.replacement_refusal(shift, now, signed_up, clash)
+    clash = clashing_shift(member, shift)
+    signed_up = find_signup(shift, member) is not None
+    refusal = replacement_refusal(shift, now, signed_up, clash)
     if refusal is not None:
-        raise signups.refusal_error(refusal, shift, member, member, clash)
+        raise refusal_error(refusal, shift, member, member, clash)
     claimed = db.session.execute(
         update(ReplacementRequest)
         .where(ReplacementRequest.id == request.id, _open())
@@ -209,7 +232,7 @@ def accept(request: ReplacementRequest, member: User, now: datetime | None = Non
         raise DomainError(_("Cette demande n'est plus d'actualité."))
     db.session.expire_all()
     request = db.session.get(ReplacementRequest, request.id)
-    signup = signups.find_signup(request.shift, member)
+    signup = find_signup(request.shift, member)
     record(
         member,
         "signup.replace",

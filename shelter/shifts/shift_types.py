@@ -1,7 +1,7 @@
 """Shift types, and carrying a type's new times and limits to the nights already planned."""
 
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import contains_eager
@@ -11,7 +11,7 @@ from shelter.domain import DomainError
 from shelter.extensions import db
 from shelter.models import Night, NightStatus, Shift, ShiftType, User
 from shelter.models.audit import record
-from shelter.shifts.services import check_shift_values, shift_times, update_shift
+from shelter.shifts.times import ShiftValues, check_shift_values, shift_times, update_shift
 
 
 @dataclass(frozen=True)
@@ -23,12 +23,12 @@ class AppliedToNights:
     kept: list[Shift] = field(default_factory=list)
 
 
-def _values(shift_type: ShiftType) -> tuple[time, time, int, int]:
-    return (
-        shift_type.start_time,
-        shift_type.end_time,
-        shift_type.min_volunteers,
-        shift_type.max_volunteers,
+def _values(shift_type: ShiftType) -> ShiftValues:
+    return ShiftValues(
+        start=shift_type.start_time,
+        end=shift_type.end_time,
+        minimum=shift_type.min_volunteers,
+        maximum=shift_type.max_volunteers,
     )
 
 
@@ -37,7 +37,7 @@ def shifts_following_type(shift_type: ShiftType, now: datetime | None = None) ->
 
     A shift changed by hand for its night no longer follows its type.
     """
-    start, end, minimum, maximum = _values(shift_type)
+    values = _values(shift_type)
     shifts = db.session.scalars(
         select(Shift)
         .join(Night, Shift.night_id == Night.id)
@@ -47,15 +47,16 @@ def shifts_following_type(shift_type: ShiftType, now: datetime | None = None) ->
             Shift.status == NightStatus.PLANNED,
             Night.status == NightStatus.PLANNED,
             Shift.starts_at > (now or utcnow()),
-            Shift.min_volunteers == minimum,
-            Shift.max_volunteers == maximum,
+            Shift.min_volunteers == values.minimum,
+            Shift.max_volunteers == values.maximum,
         )
         .order_by(Shift.starts_at, Shift.id)
     )
     return [
         shift
         for shift in shifts
-        if (shift.starts_at, shift.ends_at) == shift_times(shift.night.date, start, end)
+        if (shift.starts_at, shift.ends_at)
+        == shift_times(shift.night.date, values.start, values.end)
     ]
 
 
@@ -85,7 +86,12 @@ def save_shift_type(
     maximum keeps its values.
     """
     check_shift_values(
-        fields["start_time"], fields["end_time"], fields["min_volunteers"], fields["max_volunteers"]
+        ShiftValues(
+            start=fields["start_time"],
+            end=fields["end_time"],
+            minimum=fields["min_volunteers"],
+            maximum=fields["max_volunteers"],
+        )
     )
     former = _values(shift_type)
     following = (
@@ -102,7 +108,7 @@ def save_shift_type(
         for shift in following:
             try:
                 with db.session.begin_nested():
-                    update_shift(shift, *_values(shift_type), actor)
+                    update_shift(shift, _values(shift_type), actor)
             except DomainError:
                 applied.kept.append(shift)
             else:

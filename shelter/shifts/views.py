@@ -5,9 +5,8 @@ from shelter.extensions import db
 from shelter.i18n import gettext as _
 from shelter.i18n import ngettext, night_label
 from shelter.models import Night, Shift, ShiftType, SignUp, User
-from shelter.nights.queries import night_with_shifts
 from shelter.security import coordinator_required, safe_next
-from shelter.shifts import bp, queries, replacements, services, shift_types, signups
+from shelter.shifts import bp, calls, queries, replacements, shift_types, signups, times
 from shelter.shifts.forms import (
     ActionForm,
     AssignForm,
@@ -27,7 +26,7 @@ def _shift_or_404(shift_id: int) -> Shift:
 
 
 def _night_or_404(night_id: int) -> Night:
-    return night_with_shifts(night_id) or abort(404)
+    return queries.night_with_shifts(night_id) or abort(404)
 
 
 def _me() -> User:
@@ -95,11 +94,11 @@ def withdraw(shift_id: int):
 @bp.route("/services/<int:shift_id>/demande-de-desistement", methods=["GET", "POST"])
 def request_withdrawal(shift_id: int):
     shift = _shift_or_404(shift_id)
-    signup = signups.find_signup(shift, _me()) or abort(404)
+    signup = queries.find_signup(shift, _me()) or abort(404)
     form = WithdrawalRequestForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         with unit_of_work(lambda: _back(form)):
-            signups.request_withdrawal(shift, _me(), form.reason.data)
+            replacements.request_withdrawal(shift, _me(), form.reason.data)
         flash(
             _("Ta demande de remplacement est envoyée aux bénévoles libres et à la coordination."),
             "success",
@@ -215,7 +214,7 @@ def call_for_help(night_id: int):
         abort(400)
     back = url_for("shifts.missing")
     with unit_of_work(lambda: _back(form, back)):
-        count = services.call_for_help(night, _me())
+        count = calls.call_for_help(night, _me())
     flash(_("Appel à l'aide envoyé à %(count)d bénévole(s).", count=count), "success")
     return _back(form, back)
 
@@ -226,7 +225,7 @@ def call_for_help(night_id: int):
 def _render_night_shifts(night: Night, edited: dict | None = None, extra=None, status=200):
     forms = {}
     for shift in night.shifts:
-        start, end = services.local_times(shift)
+        start, end = times.local_times(shift)
         forms[shift.id] = ShiftForm(
             prefix=f"shift-{shift.id}",
             formdata=None,
@@ -246,6 +245,15 @@ def _render_night_shifts(night: Night, edited: dict | None = None, extra=None, s
     ), status
 
 
+def _shift_values(form: ShiftForm | ExtraShiftForm) -> times.ShiftValues:
+    return times.ShiftValues(
+        start=form.start_time.data,
+        end=form.end_time.data,
+        minimum=form.min_volunteers.data,
+        maximum=form.max_volunteers.data,
+    )
+
+
 @bp.get("/services/nuit/<int:night_id>")
 @coordinator_required
 def night_shifts(night_id: int):
@@ -263,14 +271,7 @@ def update_shift(shift_id: int):
     with unit_of_work(
         lambda: _render_night_shifts(_night_or_404(night_id), {shift_id: form}, status=409)
     ):
-        services.update_shift(
-            shift,
-            form.start_time.data,
-            form.end_time.data,
-            form.min_volunteers.data,
-            form.max_volunteers.data,
-            _me(),
-        )
+        times.update_shift(shift, _shift_values(form), _me())
     flash(_("Service « %(name)s » enregistré.", name=shift.name), "success")
     return redirect(url_for("shifts.night_shifts", night_id=shift.night_id))
 
@@ -285,15 +286,7 @@ def add_shift(night_id: int):
     with unit_of_work(
         lambda: _render_night_shifts(_night_or_404(night_id), extra=form, status=409)
     ):
-        services.add_shift(
-            night,
-            form.name.data,
-            form.start_time.data,
-            form.end_time.data,
-            form.min_volunteers.data,
-            form.max_volunteers.data,
-            _me(),
-        )
+        times.add_shift(night, form.name.data, _shift_values(form), _me())
     flash(_("Service « %(name)s » ajouté.", name=form.name.data), "success")
     return redirect(url_for("shifts.night_shifts", night_id=night_id))
 
@@ -303,7 +296,7 @@ def add_shift(night_id: int):
 def delete_shift(shift_id: int):
     shift = _shift_or_404(shift_id)
     return _button(
-        lambda: services.delete_shift(shift, _me()),
+        lambda: times.delete_shift(shift, _me()),
         _("Service « %(name)s » supprimé.", name=shift.name),
         url_for("shifts.night_shifts", night_id=shift.night_id),
     )

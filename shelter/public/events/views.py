@@ -76,20 +76,23 @@ def manage_events():
     )
 
 
-def _edit_event(event: PublicEvent | None):
+def _event_form(event: PublicEvent | None) -> PublicEventForm:
     if event is None:
-        form = PublicEventForm()
-    else:
-        form = PublicEventForm(
-            data={
-                "title": event.title,
-                "starts_at": to_form(event.starts_at),
-                "ends_at": to_form(event.ends_at),
-                "location": event.location,
-                "description": event.description,
-                "published": event.published,
-            }
-        )
+        return PublicEventForm()
+    return PublicEventForm(
+        data={
+            "title": event.title,
+            "starts_at": to_form(event.starts_at),
+            "ends_at": to_form(event.ends_at),
+            "location": event.location,
+            "description": event.description,
+            "published": event.published,
+        }
+    )
+
+
+def _edit_event(event: PublicEvent | None):
+    form = _event_form(event)
     if form.validate_on_submit():
         with unit_of_work():
             text = services.EventText(

@@ -58,19 +58,22 @@ def manage_news():
     )
 
 
-def _edit_post(post: NewsPost | None):
+def _post_form(post: NewsPost | None) -> NewsPostForm:
     if post is None:
-        form = NewsPostForm()
-    else:
-        form = NewsPostForm(
-            data={
-                "title": post.title,
-                "slug": post.slug,
-                "body": post.body,
-                "published_at": to_form(post.published_at),
-                "is_published": post.is_published,
-            }
-        )
+        return NewsPostForm()
+    return NewsPostForm(
+        data={
+            "title": post.title,
+            "slug": post.slug,
+            "body": post.body,
+            "published_at": to_form(post.published_at),
+            "is_published": post.is_published,
+        }
+    )
+
+
+def _edit_post(post: NewsPost | None):
+    form = _post_form(post)
     if form.validate_on_submit():
         with unit_of_work(
             lambda: (render_template("public/manage/news_form.html", form=form, post=post), 409)

@@ -1,6 +1,7 @@
 """Whether a member has a second factor, and whether the policy requires one of them.
 
-Kept free of the rest of ``shelter.auth``, so that feeds can ask without an import cycle.
+A bottom module, below ``shelter.auth`` and ``shelter.feeds``: login asks it, and so does the
+coordinators' feed, while ``shelter.auth`` revokes feed links.
 """
 
 from flask import current_app
