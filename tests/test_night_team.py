@@ -10,6 +10,7 @@ from sqlalchemy import select
 from shelter.clock import local_today, utcnow
 from shelter.extensions import db
 from shelter.models import AuditEntry, Night, PracticalNeed, Stay, StayNeed, User
+from shelter.nights import sheets
 from shelter.nights.needs import add_default_needs
 from shelter.nights.services import purge_guest_data
 from tests.conftest import Mailbox, login_as
@@ -146,6 +147,19 @@ def test_the_team_sheet_shows_phones_by_role_and_consent(app, world):
     assert "+32 470 00 00 02" in words(as_alex)
     # Coordinators see every number.
     as_coordinator = client_of(app, world["coordinator"]).get(url)
+    assert f'href="tel:{SAM_PHONE}"' in as_coordinator.text
+
+
+def test_after_the_morning_the_team_sees_names_but_no_numbers(app, world, monkeypatch):
+    night = world["night"]
+    url = f"/nuits/{night.id}/feuille"
+    monkeypatch.setattr(sheets, "utcnow", lambda: night.ends_at + timedelta(minutes=1))
+    as_alex = client_of(app, world["alex"]).get(url)
+    as_coordinator = client_of(app, world["coordinator"]).get(url)
+    assert as_alex.status_code == 200
+    assert "Sam" in words(as_alex)
+    for number in (ALEX_PHONE, CAMILLE_PHONE, "470 00 00 0"):
+        assert number not in as_alex.text
     assert f'href="tel:{SAM_PHONE}"' in as_coordinator.text
 
 

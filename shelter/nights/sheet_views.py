@@ -31,12 +31,14 @@ def team_sheet(night_id: int):
     if not sheets.can_see_team(current_user, night):
         abort(403)
     people = [signup.user for shift in night.shifts for signup in shift.signups]
-    phones = {member.id: sheets.phone_for(current_user, member) for member in people}
+    phones = {member.id: sheets.phone_for(current_user, member, night) for member in people}
     return render_template(
         "nights/team_sheet.html",
         night=night,
         phones=phones,
-        on_call_phone=sheets.phone_for(current_user, night.on_call_coordinator, on_call=True),
+        on_call_phone=sheets.phone_for(
+            current_user, night.on_call_coordinator, night, on_call=True
+        ),
         needs=need_counts(night),
     )
 

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from shelter.clock import utcnow
 from shelter.extensions import db
 from shelter.models import Night, NightStatus, Shift, SignUp, User
 
@@ -56,15 +57,18 @@ def night_with_team(night_id: int) -> Night | None:
     return db.session.scalar(select(Night).where(Night.id == night_id).options(*_with_team()))
 
 
-def phone_for(viewer: User, member: User | None, on_call: bool = False) -> str | None:
-    """The number ``viewer`` may see of ``member`` on a team sheet ``viewer`` may open.
+def phone_for(viewer: User, member: User | None, night: Night, on_call: bool = False) -> str | None:
+    """The number ``viewer`` may see of ``member`` on the team sheet of ``night``.
 
-    Coordinators see every number; the team sees the numbers members chose to share, and the
-    on-call coordinator's, who took the astreinte to be called.
+    Coordinators see every number; the team sees, until the night's morning, the numbers
+    members chose to share ("le temps de ces nuits"), and the on-call coordinator's, who took
+    the astreinte to be called. After the morning the team sees names only.
     """
     if member is None or not member.phone:
         return None
-    if viewer.is_coordinator or member.phone_shared or on_call:
+    if viewer.is_coordinator:
+        return member.phone
+    if (member.phone_shared or on_call) and utcnow() < night.ends_at:
         return member.phone
     return None
 
